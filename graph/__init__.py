@@ -1,0 +1,1 @@
+"""The claims graph: stores (embedded LadybugDB, Neo4j over Bolt) and ring detection."""

@@ -1,0 +1,1 @@
+"""Ring detectors over the analytic copy; each module one detector, one shared Ring type."""

@@ -1,0 +1,1 @@
+"""Reading, validating and loading bureau claim exports into the workspace."""
