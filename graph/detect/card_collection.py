@@ -1,0 +1,108 @@
+"""集中收卡、串刷套刷: many people's cards swiped in bursts by one operator at one institution.
+
+Cards that keep turning up in the same (institution, operator, 30-minute) window on several
+different days are clustered; each cluster is then checked for bursts: on a day, at least
+``min_burst`` of its cards swiped by one operator within ``max_span`` minutes. A customer base
+does not arrive at the counter together evening after evening; a drawer of collected cards does.
+
+>>> import pandas as pd
+>>> from graph.detect.frame import ClaimFrame
+>>> rows = []
+>>> for d in range(4):                      # 5 cards swiped minutes apart, 4 evenings
+...     for k in range(5):
+...         rows.append((f"b{d}{k}", f"P{k}", "Y1", "OP9", f"2024-03-0{d+1} 21:{10+2*k}", 98.0))
+>>> for d in range(4):                      # ordinary customers, one visit each
+...     rows.append((f"n{d}", f"Q{d}", "Y1", "OP9", f"2024-03-0{d+1} 10:00", 40.0))
+>>> claims = pd.DataFrame(rows, columns=["claim_id", "patient_id", "institution_id", "operator_id", "settled_at", "total_amount"])
+>>> claims["settled_at"] = pd.to_datetime(claims["settled_at"])
+>>> [c] = detect(ClaimFrame(claims))
+>>> c.pattern, len(c.cards), c.repeats, len(c.rows)
+('card_collection', 5, 4, 20)
+>>> print(c.evidence[0].text_en)
+5 cards swiped by operator OP9 at Y1 on 4 days, each time within 8 minutes (2024-03-01 to 2024-03-04)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from graph.detect.candidate import Candidate, evidence, money
+from graph.detect.frame import log10_poisson_sf
+from graph.detect.projections import clusters, cooccurrence, window_keys
+
+__all__ = ["detect"]
+
+AFTER_HOURS = (7 * 60, 19 * 60)  # before 07:00 or from 19:00
+
+
+def detect(f, min_days: int = 3, min_cards: int = 4, window: int = 30, max_span: int = 60, min_burst: int = 3) -> list[Candidate]:
+    """Candidate card-collection rings (see the module docstring)."""
+    if f.n == 0:
+        return []
+    op = f.operator if (f.operator >= 0).any() else np.zeros(f.n, dtype=np.int32)
+    parts = [f.institution, op]
+    groups = [window_keys(parts, f.minute, window, 0), window_keys(parts, f.minute, window, window // 2)]
+    pairs = cooccurrence(groups, f.card, [f.day, f.day], [f.institution, f.institution], max_group=60)
+    pairs = pairs[pairs.days >= min_days]
+    out = []
+    for members in clusters(pairs, min_size=min_cards, max_size=300, weight="weight"):
+        c = _bursts(f, np.asarray(members), op, pairs, max_span, min_burst, min_days)
+        if c is not None:
+            out.append(c)
+    return out
+
+
+def _bursts(f, cards, op, pairs, max_span, min_burst, min_days):
+    rows = np.flatnonzero(np.isin(f.card, cards))
+    d = pd.DataFrame({"row": rows, "i": f.institution[rows], "o": op[rows], "day": f.day[rows],
+                      "t": f.minute[rows], "card": f.card[rows]})
+    # a burst: one operator, one day, several of the cluster's cards within max_span minutes
+    g = d.groupby(["i", "o", "day"], sort=True)
+    stats = g.agg(cards=("card", "nunique"), first=("t", "min"), last=("t", "max"))
+    stats["span"] = stats["last"] - stats["first"]
+    need = max(min_burst, int(np.ceil(0.3 * len(cards))))
+    bursts = stats[(stats.cards >= need) & (stats.span <= max_span)]
+    if bursts.empty:
+        return None
+    # the (institution, operator) with the most burst days is the ring's counter
+    counter = bursts.reset_index().groupby(["i", "o"]).size().sort_values(ascending=False, kind="mergesort")
+    (inst, oper), n_days = counter.index[0], int(counter.iloc[0])
+    if n_days < min_days:
+        return None
+    b = bursts.loc[(inst, oper)]
+    in_burst = d.set_index(["i", "o", "day"]).index.isin(pd.MultiIndex.from_arrays(
+        [np.full(len(b), inst), np.full(len(b), oper), b.index.to_numpy()]))
+    brows = d.row.to_numpy()[in_burst]
+    used = np.unique(f.card[brows])
+    if len(used) < 3:
+        return None
+    minute_of_day = f.minute[brows] % 1440
+    after = (minute_of_day < AFTER_HOURS[0]) | (minute_of_day >= AFTER_HOURS[1])
+    amounts = f.fund[brows]
+    cv = float(np.std(amounts) / np.mean(amounts)) if np.mean(amounts) > 0 else 1.0
+    span = int(b.span.max())
+    first, last = f.date(b.index.min()), f.date(b.index.max())
+    op_label = f.labels["operator"][oper] if (f.operator >= 0).any() else "?"
+    inst_label = f.labels["institution"][inst]
+    ev = [evidence(
+        f,
+        f"{len(used)} 张医保卡由操作员 {op_label} 在 {inst_label} 集中刷卡,共 {n_days} 天,每次在 {span} 分钟内完成({first} 至 {last})",
+        f"{len(used)} cards swiped by operator {op_label} at {inst_label} on {n_days} days, each time within {span} minutes ({first} to {last})",
+        brows, "burst")]
+    if after.mean() >= 0.5:
+        ev.append(evidence(f, f"{int(after.sum())} 笔结算发生在非营业时间(19:00 后或 7:00 前)",
+                           f"{int(after.sum())} settlements after hours (after 19:00 or before 07:00)", brows[after], "timing"))
+    if cv <= 0.15:
+        ev.append(evidence(f, f"金额高度一致:平均 {money(float(np.mean(amounts)))} 元,变异系数 {cv:.2f}",
+                           f"near-identical amounts: mean {money(float(np.mean(amounts)))} yuan, coefficient of variation {cv:.2f}",
+                           brows, "amount"))
+    ev.append(evidence(f, f"统筹基金支付合计 {money(float(amounts.sum()))} 元", f"fund paid {money(float(amounts.sum()))} yuan in all",
+                       brows, "amount"))
+    inside = pairs[pairs.a.isin(used) & pairs.b.isin(used)]
+    sync = log10_poisson_sf(float(inside.days.sum()), float(inside.expected.sum()))
+    strength = min(1.0, 0.5 + 0.2 * (after.mean() >= 0.5) + 0.2 * (cv <= 0.15) + 0.1 * min(1.0, n_days / 6))
+    roles = {f"operator:{op_label}": "organiser", f"institution:{inst_label}": "organiser"}
+    roles.update({f"card:{c}": "instrument" for c in f.labels["card"][used]})
+    return Candidate.from_rows(f, "card_collection", "card_bursts", brows, evidence=ev, strength=strength,
+                               synchrony=sync, repeats=n_days, roles=roles)
