@@ -174,7 +174,8 @@ class ClaimFrame:
                 getattr(self, attr)[has] = pd.to_numeric(sel[col], errors="coerce").to_numpy(dtype="float64")
         if "region" in sel.columns:
             regions = sel["region"].astype("string")
-            self.i_region_label = np.asarray(sorted(set(regions.dropna()) | set(self.p_region_label)), dtype=object)
+            every = ref["region"].astype("string").dropna()
+            self.i_region_label = np.asarray(sorted(set(every) | set(self.p_region_label)), dtype=object)
             ridx = pd.Index(self.i_region_label)
             self.i_region[has] = ridx.get_indexer(regions)
             # patients' regions re-coded onto the same label list, so regions compare directly
@@ -184,7 +185,10 @@ class ClaimFrame:
                 self.p_region = np.where(ok, remap[np.where(ok, self.p_region, 0)], -1).astype(np.int32)
             self.p_region_label = self.i_region_label
             # a patient's home is placed at the centre of the institutions of their region
-            frame = pd.DataFrame({"r": self.i_region, "lat": self.i_lat, "lon": self.i_lon})
+            # (all institutions of the reference file, not only those in these claims)
+            frame = pd.DataFrame({"r": ridx.get_indexer(ref["region"].astype("string")),
+                                  "lat": pd.to_numeric(ref["lat"], errors="coerce") if "lat" in ref.columns else np.nan,
+                                  "lon": pd.to_numeric(ref["lon"], errors="coerce") if "lon" in ref.columns else np.nan})
             frame = frame[(frame.r >= 0) & frame.lat.notna()]
             centre = frame.groupby("r")[["lat", "lon"]].mean()
             lat = np.full(len(self.i_region_label), np.nan)

@@ -1,0 +1,73 @@
+"""Tours: a set of people (or cards) who turn up together at several institutions.
+
+Shared by :mod:`graph.detect.drug_reselling` (chronic patients touring pharmacies behind a
+broker) and :mod:`graph.detect.impersonation` (a broker moving borrowed cards). Pairs are
+counted over (institution, ``window``-minute) groups on two staggered grids; a pair must share
+``min_places`` different institutions, which a family or a nursing home that always goes to
+the same clinic does not.
+
+>>> import pandas as pd
+>>> from graph.detect.frame import ClaimFrame
+>>> rows = [(f"t{d}{k}", f"P{k}", f"Y{d}", f"2024-05-0{1 + d // 2} {9 + d % 2:02d}:1{k}", 300.0)
+...         for d in range(4) for k in range(4)]   # 4 people, 4 pharmacies, 2 days
+>>> rows += [("x1", "Q1", "Y0", "2024-05-01 09:12", 20.0), ("x2", "Q2", "Y9", "2024-05-03 12:00", 20.0)]
+>>> claims = pd.DataFrame(rows, columns=["claim_id", "patient_id", "institution_id", "settled_at", "total_amount"])
+>>> claims["settled_at"] = pd.to_datetime(claims["settled_at"])
+>>> [t] = tours(ClaimFrame(claims), entity="patient")
+>>> len(t.members), len(t.rows), t.places, t.days
+(4, 16, 4, 2)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from graph.detect.frame import log10_poisson_sf
+from graph.detect.projections import clusters, cooccurrence, window_keys
+
+__all__ = ["Tour", "tours"]
+
+
+@dataclass
+class Tour:
+    members: np.ndarray  # entity codes
+    rows: np.ndarray  # claims at the shared stops
+    stops: pd.DataFrame  # one row per (institution, day) stop: members, first, last
+    places: int
+    days: int
+    synchrony: float
+
+
+def tours(f, entity: str = "patient", rows_mask: np.ndarray | None = None, window: int = 120,
+          min_places: int = 3, min_size: int = 3, max_group: int = 60, min_days: int = 1) -> list[Tour]:
+    """Groups of ``entity`` codes that visit ``min_places`` or more institutions together."""
+    if f.n == 0:
+        return []
+    ent = getattr(f, entity).copy()
+    if rows_mask is not None:
+        ent = np.where(rows_mask, ent, -1)
+    groups = [window_keys([f.institution], f.minute, window, 0), window_keys([f.institution], f.minute, window, window // 2)]
+    pairs = cooccurrence(groups, ent, [f.day, f.day], [f.institution, f.institution], max_group=max_group)
+    pairs = pairs[(pairs.places >= min_places) & (pairs.days >= min_days)]
+    out = []
+    for members in clusters(pairs, min_size=min_size, max_size=150, weight="weight"):
+        members = np.asarray(members)
+        rows = np.flatnonzero(np.isin(ent, members))
+        d = pd.DataFrame({"row": rows, "i": f.institution[rows], "day": f.day[rows], "t": f.minute[rows], "e": ent[rows]})
+        stops = d.groupby(["i", "day"], sort=True).agg(members=("e", "nunique"), first=("t", "min"), last=("t", "max"))
+        need = max(2, int(np.ceil(0.3 * len(members))))
+        stops = stops[(stops.members >= need) & (stops["last"] - stops["first"] <= window * 2)]
+        if stops.empty:
+            continue
+        key = pd.MultiIndex.from_frame(d[["i", "day"]])
+        trows = d.row.to_numpy()[key.isin(stops.index)]
+        places = int(stops.index.get_level_values(0).nunique())
+        if places < min_places:
+            continue
+        inside = pairs[pairs.a.isin(members) & pairs.b.isin(members)]
+        sync = log10_poisson_sf(float(inside.days.sum()), float(inside.expected.sum()))
+        out.append(Tour(members, trows, stops, places, int(stops.index.get_level_values(1).nunique()), sync))
+    return out
