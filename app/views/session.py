@@ -1,0 +1,137 @@
+"""The browser session: workspace, login, expiry, the access guard and the audit helpers.
+
+Pages never check a role themselves beyond choosing what to lay out: what data a role may see
+is decided by :class:`access.guard.Guard`, which every read goes through, and every view,
+search, export, note and status change is written to the audit trail from here.
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from ringtrace.workspace import Workspace
+
+__all__ = [
+    "workspace",
+    "client_address",
+    "login",
+    "logout",
+    "current_user",
+    "guard",
+    "audit",
+    "audit_view",
+    "can",
+]
+
+_SESSION = "rt_session"
+_GUARD = "rt_guard"
+_VIEWED = "rt_last_view"
+_EXPIRED = "rt_expired"
+
+
+@st.cache_resource
+def _workspace(root: str) -> Workspace:
+    return Workspace(root)
+
+
+def workspace() -> Workspace:
+    """The workspace the launcher passed in ``RINGTRACE_HOME`` (one per server process)."""
+    return _workspace(os.environ.get("RINGTRACE_HOME") or "./ringtrace-data")
+
+
+def client_address() -> str:
+    """The browser's address for login throttling ("local" when Streamlit cannot tell)."""
+    try:
+        return st.context.ip_address or "local"
+    except Exception:  # AppTest and older runtimes have no request context
+        return "local"
+
+
+def login(name: str, password: str):
+    """Authenticate (the access module records success or failure) and start a session.
+
+    Raises ``access.users.LoginFailed`` or ``access.throttle.Throttled`` with a message fit
+    to show.
+    """
+    from access.sessions import Session
+    from access.users import authenticate
+
+    user = authenticate(workspace(), name, password, address=client_address())
+    st.session_state[_SESSION] = Session(user)
+    st.session_state.pop(_GUARD, None)
+    st.session_state.pop(_VIEWED, None)
+    st.session_state.pop(_EXPIRED, None)
+    return user
+
+
+def logout(reason: str = "logout") -> None:
+    s = st.session_state.get(_SESSION)
+    if s is not None:
+        from access import audit as _audit
+
+        _audit.record(workspace(), s.user.name, s.user.role, "logout", s.user.name, {"reason": reason})
+    for key in (_SESSION, _GUARD, _VIEWED):
+        st.session_state.pop(key, None)
+
+
+def current_user():
+    """The logged-in ``access.users.User``, or None (never logged in, or idle too long)."""
+    s = st.session_state.get(_SESSION)
+    if s is None:
+        return None
+    if s.expired():
+        logout(reason="expired")
+        st.session_state[_EXPIRED] = True
+        return None
+    s.touch()
+    return s.user
+
+
+def just_expired() -> bool:
+    return bool(st.session_state.get(_EXPIRED))
+
+
+def guard():
+    """The session's :class:`access.guard.Guard` (built once per login)."""
+    user = current_user()
+    if user is None:
+        raise RuntimeError("guard() needs a logged-in user; the app's entry page checks this first")
+    g = st.session_state.get(_GUARD)
+    if g is None:
+        from access.guard import Guard
+
+        g = Guard(workspace(), user)
+        st.session_state[_GUARD] = g
+    return g
+
+
+def can(permission: str) -> bool:
+    from access.roles import can as _can
+
+    user = current_user()
+    return user is not None and _can(user.role, permission)
+
+
+def audit(action: str, target: str = "", detail=None) -> None:
+    """Record an action of the logged-in user in the tamper-evident audit trail."""
+    from access import audit as _audit
+
+    user = current_user()
+    if user is None:
+        return
+    _audit.record(workspace(), user.name, user.role, action, str(target), detail)
+
+
+def audit_view(action: str, target: str, detail=None) -> None:
+    """Record a page view once per opening, not on every rerun a widget causes.
+
+    Opening R1, then R2, then R1 again records three views; sorting R1's claims table does
+    not record another.
+    """
+    key = (action, str(target), repr(detail))
+    if st.session_state.get(_VIEWED) == key:
+        return
+    audit(action, target, detail)
+    st.session_state[_VIEWED] = key
