@@ -40,14 +40,15 @@ MIN_TRIP_KM = 25.0
 
 # ICD-10 prefixes that fit only one sex, or only some ages: (prefixes, allowed sex, min age, max age)
 _RULES = (
-    (("O", "Z32", "Z33", "Z34", "Z35", "Z36", "Z37", "Z39"), 2, 14, 55),  # pregnancy and childbirth
+    (("O", "Z32", "Z33", "Z34", "Z35", "Z36", "Z37", "Z39"), 2, 14, 50),  # pregnancy and childbirth
     (("N7", "N8", "N90", "N91", "N92", "N93", "N94", "N95", "N96", "N97", "N98", "C51", "C52", "C53", "C54",
       "C55", "C56", "C57", "C58", "D25", "D26", "D27"), 2, 0, 200),  # female genital organs
     (("N40", "N41", "N42", "N43", "N44", "N45", "N46", "N47", "N48", "N49", "N50", "N51", "C60", "C61", "C62",
       "C63", "D29"), 1, 0, 200),  # male genital organs
     (("P",), 0, 0, 1),  # perinatal conditions
     (("F00", "F01", "F02", "F03", "G30", "H25", "M80", "M81"), 0, 40, 200),  # dementia, senile cataract, osteoporosis
-    (("E30", "Q", "Z00.1", "Z001"), 0, 0, 200),  # no age limit: placeholder kept out of the table below
+    (("I10", "I20", "I21", "I25", "I63", "I70", "E78", "M17", "C34", "J44"), 0, 14, 200),  # adult diseases
+    (("Z00.1", "Z001"), 0, 0, 14),  # routine child health check
 )
 
 
@@ -55,13 +56,13 @@ def diagnosis_rules(codes) -> pd.DataFrame:
     """Per ICD-10 code: the sex it requires (0 any, 1 male, 2 female) and the age band it fits.
 
     >>> diagnosis_rules(["O80", "N40.x", "J06"]).values.tolist()
-    [[2, 14, 55], [1, 0, 200], [0, 0, 200]]
+    [[2, 14, 50], [1, 0, 200], [0, 0, 200]]
     """
     codes = pd.Series(np.asarray(codes, dtype=object), dtype="string").fillna("").str.upper().str.strip()
     sex = np.zeros(len(codes), dtype=np.int8)
     lo = np.zeros(len(codes), dtype=np.int16)
     hi = np.full(len(codes), 200, dtype=np.int16)
-    for prefixes, s, a, b in _RULES[:-1]:
+    for prefixes, s, a, b in _RULES:
         hit = codes.str.startswith(prefixes).to_numpy(dtype=bool)
         sex[hit] = np.where(s > 0, s, sex[hit])
         lo[hit] = np.maximum(lo[hit], a)
