@@ -128,6 +128,8 @@ class ClaimFrame:
         self.p_address = np.full(m, -1, dtype=np.int32)
         self.p_card = np.full(m, -1, dtype=np.int32)
         self.p_region_label = np.array([], dtype=object)
+        self.p_phone_label = np.array([], dtype=object)
+        self.p_address_label = np.array([], dtype=object)
         if ref is None or len(ref) == 0 or "patient_id" not in ref.columns:
             return
         ref = ref.drop_duplicates("patient_id", keep="last")
@@ -142,8 +144,7 @@ class ClaimFrame:
             if col in sel.columns:
                 codes, uniq = _codes(sel[col].astype("string"))
                 getattr(self, attr)[has] = codes
-                if attr == "p_region":
-                    self.p_region_label = uniq
+                setattr(self, attr + "_label", uniq)
         if "card_id" in sel.columns:
             card_index = pd.Index(self.labels["card"]).astype("string")
             self.p_card[has] = card_index.get_indexer(sel["card_id"].astype("string"))

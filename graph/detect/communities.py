@@ -1,0 +1,139 @@
+"""Communities: Leiden on the surprise-weighted co-occurrence projection, and connected
+components over shared identifiers (phone, address, a card used by several patients).
+
+Neither names a pattern; they catch dense groups the pattern detectors have no rule for, and
+they lend their evidence to a named ring when the two overlap (see :mod:`graph.detect.merge`).
+Sharing a phone or address is what families do, so a shared-identifier group becomes a
+candidate only when it is too big for a household (``min_shared``) or a card is involved.
+
+>>> import pandas as pd
+>>> from graph.detect.frame import ClaimFrame
+>>> pats = pd.DataFrame({"patient_id": [f"P{k}" for k in range(8)],
+...                      "phone": ["13800000000"] * 7 + ["13999999999"]})
+>>> claims = pd.DataFrame({"claim_id": [f"c{k}" for k in range(8)], "patient_id": [f"P{k}" for k in range(8)],
+...                        "institution_id": "H1", "settled_at": pd.Timestamp("2024-01-01"), "total_amount": 10.0})
+>>> [c] = shared_identifiers(ClaimFrame(claims, patients=pats))
+>>> c.detector, len(c.patients)
+('shared_identifiers', 7)
+>>> print(c.evidence[0].text_en)
+7 insured people registered with the same phone number 13800000000
+"""
+
+from __future__ import annotations
+
+import igraph as ig
+import leidenalg
+import numpy as np
+import pandas as pd
+
+from graph.detect.candidate import Candidate, evidence, money
+from graph.detect.frame import log10_poisson_sf
+from graph.detect.projections import cooccurrence, window_keys
+
+__all__ = ["leiden", "shared_identifiers", "projection"]
+
+
+def projection(f, window: int = 240, max_group: int = 40) -> pd.DataFrame:
+    """Patient–patient co-occurrence over (institution, doctor, ``window`` minutes), two grids."""
+    doc = np.where(f.doctor >= 0, f.doctor, len(f.labels["doctor"]))  # pharmacies: one counter
+    parts = [f.institution, doc.astype(np.int32)]
+    groups = [window_keys(parts, f.minute, window, 0), window_keys(parts, f.minute, window, window // 2)]
+    return cooccurrence(groups, f.patient, [f.day, f.day], [f.institution, f.institution], max_group=max_group)
+
+
+def leiden(f, pairs: pd.DataFrame | None = None, min_days: int = 3, min_size: int = 4, max_size: int = 150,
+           resolution: float = 1.0, seed: int = 7) -> list[Candidate]:
+    """Leiden communities (RB configuration, fixed seed) among pairs that met on ``min_days`` days;
+    each edge weighted by -log10 of the chance of its count."""
+    pairs = projection(f) if pairs is None else pairs
+    pairs = pairs[pairs.days >= min_days]
+    if pairs.empty:
+        return []
+    surprise = np.array([log10_poisson_sf(k, mu) for k, mu in zip(pairs.days.to_numpy(), pairs.expected.to_numpy())])
+    keep = surprise >= 2.0
+    pairs, surprise = pairs[keep], surprise[keep]
+    if pairs.empty:
+        return []
+    nodes, inv = np.unique(np.r_[pairs.a.to_numpy(), pairs.b.to_numpy()], return_inverse=True)
+    k = len(pairs)
+    g = ig.Graph(n=len(nodes), edges=np.c_[inv[:k], inv[k:]].tolist())
+    part = leidenalg.find_partition(g, leidenalg.RBConfigurationVertexPartition, weights=surprise.tolist(),
+                                    resolution_parameter=resolution, seed=seed)
+    out = []
+    for comm in part:
+        if not (min_size <= len(comm) <= max_size):
+            continue
+        members = nodes[np.asarray(comm)]
+        inside = pairs[pairs.a.isin(members) & pairs.b.isin(members)]
+        meet = _meetings(f, members)
+        if len(meet) == 0:
+            continue
+        days = int(len(np.unique(f.day[meet])))
+        sync = log10_poisson_sf(float(inside.days.sum()), float(inside.expected.sum()))
+        fund = float(f.fund[meet].sum())
+        ev = [evidence(f, f"{len(members)} 名参保人在 {days} 天里反复同时就诊(同一机构、同一医师、同一时段),远超随机",
+                       f"{len(members)} insured people repeatedly seen together (same institution, doctor and hours) on {days} days, far beyond chance",
+                       meet, "synchrony"),
+              evidence(f, f"统筹基金支付合计 {money(fund)} 元", f"fund paid {money(fund)} yuan in all", meet, "amount")]
+        out.append(Candidate.from_rows(f, "community", "leiden", meet, evidence=ev, strength=0.3, synchrony=sync, repeats=days))
+    return out
+
+
+def _meetings(f, members: np.ndarray, window: int = 240) -> np.ndarray:
+    """Rows where at least two members were at one institution within ``window`` minutes."""
+    rows = np.flatnonzero(np.isin(f.patient, members))
+    d = pd.DataFrame({"row": rows, "i": f.institution[rows], "w": f.minute[rows] // window, "p": f.patient[rows]})
+    n = d.groupby(["i", "w"])["p"].transform("nunique").to_numpy()
+    return d.row.to_numpy()[n >= 2]
+
+
+def shared_identifiers(f, min_shared: int = 6) -> list[Candidate]:
+    """Weakly connected components of patients linked by a shared phone, address or card."""
+    m = len(f.p_phone)
+    if m == 0:
+        return []
+    # card shared: patients whose claims used the same card
+    pc = pd.DataFrame({"p": f.patient, "c": f.card}).drop_duplicates()
+    holders = pc.groupby("c")["p"].transform("nunique").to_numpy()
+    pc = pc[holders > 1]
+    links = []
+    for kind, codes in (("phone", f.p_phone), ("address", f.p_address)):
+        ok = np.flatnonzero(codes >= 0)
+        links.append(pd.DataFrame({"p": ok, "node": codes[ok].astype(np.int64), "kind": kind}))
+    links.append(pd.DataFrame({"p": pc.p.to_numpy(), "node": pc.c.to_numpy().astype(np.int64), "kind": "card"}))
+    links = pd.concat(links, ignore_index=True)
+    if links.empty:
+        return []
+    links["key"] = pd.factorize(pd.MultiIndex.from_frame(links[["kind", "node"]]), sort=True)[0] + m
+    g = ig.Graph(n=m + int(links.key.max()) + 1, edges=np.c_[links.p.to_numpy(), links.key.to_numpy()].tolist())
+    out = []
+    for comp in g.connected_components():
+        people = np.array([v for v in comp if v < m])
+        if len(people) < 2:
+            continue
+        mine = links[links.p.isin(people)]
+        via_card = mine[mine.kind == "card"]
+        if len(people) < min_shared and via_card.empty:
+            continue
+        rows = np.flatnonzero(np.isin(f.patient, people))
+        ev = []
+        for kind, zh, en in (("phone", "联系电话", "phone number"), ("address", "住址", "address")):
+            part = mine[mine.kind == kind]
+            if part.empty:
+                continue
+            top = part.node.value_counts()
+            node, n = int(top.index[0]), int(top.iloc[0])
+            if n < 2:
+                continue
+            label = f.p_phone_label[node] if kind == "phone" else f.p_address_label[node]
+            who = part.p[part.node == node].to_numpy()
+            ev.append(evidence(f, f"{n} 名参保人登记了同一{zh} {label}", f"{n} insured people registered with the same {en} {label}",
+                               rows[np.isin(f.patient[rows], who)], "identity"))
+        if not via_card.empty:
+            cards = np.unique(via_card.node.to_numpy())
+            r = rows[np.isin(f.card[rows], cards)]
+            ev.append(evidence(f, f"{len(cards)} 张医保卡被多名参保人使用", f"{len(cards)} cards used under several insured people's ids", r, "identity"))
+        strength = 0.35 + 0.25 * (not via_card.empty)
+        out.append(Candidate.from_rows(f, "community", "shared_identifiers", rows, patients=people, evidence=ev,
+                                       strength=strength, synchrony=0.0, repeats=int(len(np.unique(f.day[rows])))))
+    return out
