@@ -1,0 +1,328 @@
+"""The reads, ring storage and counts shared by every Cypher store, on top of named queries.
+
+A concrete store supplies :meth:`CypherStore._rows` (run a read, get dicts) and
+:meth:`CypherStore._write` (run a write) plus its own bulk ``load``; everything the app reads is
+written once here, against the queries in ``queries/``, so both stores answer alike.
+"""
+
+from __future__ import annotations
+
+import math
+from abc import abstractmethod
+from collections import defaultdict
+from datetime import datetime
+
+import pandas as pd
+
+from graph.store.base import ENTITY_TYPES, Edge, EntitySummary, GraphStore, Node, Subgraph
+from graph.store.frames import EDGE_KINDS, iso_time
+from ingest.columns import ANALYTIC_CLAIM_DTYPES, CLAIM_COLUMNS
+from queries.loader import Query, load
+
+__all__ = ["CypherStore", "CLAIM_IDS_PER_EDGE", "MAX_HOPS", "NO_PAIRS", "pair_lists"]
+
+CLAIM_IDS_PER_EDGE = 50  # claim ids listed on one edge; its counts and sums stay exact
+MAX_HOPS = 3
+_PLURAL = {"patient": "patients", "card": "cards", "doctor": "doctors", "institution": "institutions"}
+_TYPE_ORDER = {t: i for i, t in enumerate(ENTITY_TYPES)}
+_BY_ID = {"patient": "patients_by_id", "card": "cards_by_id", "doctor": "doctors_by_id",
+          "institution": "institutions_by_id"}
+_LINK_RING = {"patient": "link_ring_patients", "card": "link_ring_cards", "doctor": "link_ring_doctors",
+              "institution": "link_ring_institutions"}
+_PAIR_PARAM = {"HOLDS": "holds", "TREATED": "treated", "VISITED": "visited", "USED_AT": "used_at",
+               "WORKS_AT": "works_at"}
+
+
+def _money(v) -> float:
+    """Sums as cents: engines add doubles in different orders, answers must still be identical."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return 0.0
+    return round(float(v), 2)
+
+
+def _time(v) -> datetime | None:
+    if v is None or v == "" or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return datetime.fromisoformat(str(v))
+
+
+# LadybugDB types an empty list parameter as a list of strings, so a query doing ``pr.a`` on it
+# fails to bind; a pair of nulls keeps the list's type and matches nothing in any engine.
+NO_PAIRS = [{"a": None, "b": None}]
+
+
+def pair_lists(pairs: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """Pair-list parameters with empty lists replaced by :data:`NO_PAIRS`."""
+    return {k: (v if v else NO_PAIRS) for k, v in pairs.items()}
+
+
+def _typed(nodes) -> dict[str, list[str]]:
+    out = {p: [] for p in _PLURAL.values()}
+    for t, i in nodes:
+        out[_PLURAL[t]].append(i)
+    for v in out.values():
+        v.sort()
+    return out
+
+
+def _clean(row: dict) -> dict:
+    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}
+
+
+class CypherStore(GraphStore):
+    """GraphStore reads implemented once over named queries; subclasses run them."""
+
+    engine: str = ""  # "ladybug" or "bolt": picks query variants
+
+    # --- what a concrete store provides -------------------------------------------
+    @abstractmethod
+    def _run_rows(self, query: Query, params: dict) -> list[dict]: ...
+
+    @abstractmethod
+    def _run_write(self, query: Query, params: dict) -> None: ...
+
+    @abstractmethod
+    def _transaction(self):
+        """A context manager: writes inside it commit together or not at all."""
+
+    def _q(self, name: str) -> Query:
+        return load(name, self.engine)
+
+    def _rows(self, name: str, **params) -> list[dict]:
+        q = self._q(name)
+        q.check(params)
+        return [_clean(r) for r in self._run_rows(q, params)]
+
+    def _write(self, name: str, **params) -> None:
+        q = self._q(name)
+        q.check(params)
+        self._run_write(q, params)
+
+    # --- counts --------------------------------------------------------------------
+    def counts(self) -> dict[str, int]:
+        out = {k: 0 for k in ("claims", "patients", "cards", "doctors", "institutions", "rings")}
+        for r in self._rows("counts"):
+            out[r["what"]] = int(r["n"] or 0)
+        return out
+
+    # --- find ------------------------------------------------------------------------
+    def find(self, text: str, types: tuple[str, ...] = tuple(ENTITY_TYPES), limit: int = 20) -> list[Node]:
+        text = (text or "").strip()
+        unknown = [t for t in types if t not in ENTITY_TYPES]
+        if unknown:
+            raise ValueError(f"unknown entity type(s) {unknown}; use {', '.join(ENTITY_TYPES)}")
+        if not text or limit <= 0:
+            return []
+        rows = self._rows("find_entities", text=text, types=list(types), limit=int(limit))
+        nodes = [Node(r["type"], r["id"]) for r in rows]
+        # exact matches first, then by type and id: an investigator typing a full id sees it on top
+        nodes.sort(key=lambda n: (n.id != text, _TYPE_ORDER[n.type], n.id))
+        return nodes[:limit]
+
+    # --- node properties -------------------------------------------------------------
+    def _props(self, keys) -> dict[tuple[str, str], dict]:
+        by_type = _typed(keys)
+        out = {}
+        for t, plural in _PLURAL.items():
+            if by_type[plural]:
+                for r in self._rows(_BY_ID[t], ids=by_type[plural]):
+                    out[(t, r["id"])] = {k: v for k, v in r.items() if k != "id" and v is not None}
+        return out
+
+    # --- neighbourhood ----------------------------------------------------------------
+    def _edges_of(self, keys, since: str, until: str) -> list[dict]:
+        typed = _typed(keys)
+        return self._rows("neighbour_edges", since=since, until=until, **typed)
+
+    def neighbourhood(self, type: str, id: str, hops: int = 1, max_nodes: int = 200,
+                      since: datetime | None = None, until: datetime | None = None) -> Subgraph:
+        """Entities within ``hops`` browsing edges of one entity, capped at ``max_nodes``.
+
+        Expansion follows aggregated edges whose first–last span meets the window; each shown
+        edge's counts, sums, dates and claim ids are then taken from its claims inside the window.
+        Nodes are kept nearest first, then by claims on the edges that reached them;
+        ``total_nodes`` counts every entity reached, so a cap is always reported.
+        """
+        if type not in ENTITY_TYPES:
+            raise ValueError(f"unknown entity type {type!r}; use {', '.join(ENTITY_TYPES)}")
+        if not 1 <= int(hops) <= MAX_HOPS:
+            raise ValueError(f"hops must be 1 to {MAX_HOPS}, not {hops}")
+        max_nodes = max(1, int(max_nodes))
+        lo, hi = iso_time(since), iso_time(until, end=True)
+        start = (type, id)
+        if not self._props([start]) and not self._exists(start):
+            return Subgraph(nodes=[], edges=[], total_nodes=0, truncated=False)
+
+        dist = {start: 0}
+        weight: dict[tuple[str, str], int] = defaultdict(int)
+        edges: dict[tuple[str, str, str], dict] = {}
+        frontier = [start]
+        for h in range(1, int(hops) + 1):
+            if not frontier:
+                break
+            found = []
+            for r in self._edges_of(frontier, lo, hi):
+                ta, tb = EDGE_KINDS[r["kind"]][:2]
+                edges[(r["kind"], r["a"], r["b"])] = r
+                for n in ((ta, r["a"]), (tb, r["b"])):
+                    if n not in dist:
+                        dist[n] = h
+                        found.append(n)
+                    if dist[n] == h:
+                        weight[n] += int(r["claims"] or 0)
+            frontier = found
+
+        order = sorted(dist, key=lambda n: (dist[n], -weight[n], _TYPE_ORDER[n[0]], n[1]))
+        kept = order[:max_nodes]
+        kept_set = set(kept)
+        shown = {k: r for k, r in edges.items()
+                 if (EDGE_KINDS[k[0]][0], k[1]) in kept_set and (EDGE_KINDS[k[0]][1], k[2]) in kept_set}
+        claims = self._edge_claims(shown.keys(), lo, hi)
+        props = self._props(kept)
+        nodes = {n: Node(n[0], n[1], dict(props.get(n, {}), hops=dist[n])) for n in kept}
+        out_edges = []
+        for key in sorted(shown, key=lambda k: (k[0], k[1], k[2])):
+            kind, a, b = key
+            ta, tb = EDGE_KINDS[kind][:2]
+            cs = claims.get(key, [])
+            out_edges.append(Edge(
+                source=nodes[(ta, a)], target=nodes[(tb, b)], kind=kind, claims=len(cs),
+                fund_amount=_money(sum(_money(c["fund_amount"]) for c in cs)),
+                total_amount=_money(sum(_money(c["total_amount"]) for c in cs)),
+                first=_time(cs[0]["settled_at"]) if cs else None,
+                last=_time(cs[-1]["settled_at"]) if cs else None,
+                claim_ids=[c["claim_id"] for c in cs[:CLAIM_IDS_PER_EDGE]],
+            ))
+        return Subgraph(nodes=[nodes[n] for n in kept], edges=out_edges, total_nodes=len(dist),
+                        truncated=len(dist) > len(kept))
+
+    def _exists(self, key) -> bool:
+        typed = _typed([key])
+        return bool(self._rows("existing_entities", **typed))
+
+    def _edge_claims(self, keys, lo: str, hi: str) -> dict[tuple, list[dict]]:
+        pairs = {p: [] for p in _PAIR_PARAM.values()}
+        for kind, a, b in keys:
+            pairs[_PAIR_PARAM[kind]].append({"a": a, "b": b})
+        out: dict[tuple, list[dict]] = defaultdict(list)
+        if not any(pairs.values()):
+            return out
+        for r in self._rows("edge_claims", since=lo, until=hi, **pair_lists(pairs)):
+            out[(r["kind"], r["a"], r["b"])].append(r)
+        for v in out.values():
+            v.sort(key=lambda c: (c["settled_at"], c["claim_id"]))
+        return out
+
+    # --- claims -------------------------------------------------------------------------
+    def claims_of(self, nodes: list[Node], since: datetime | None = None, until: datetime | None = None,
+                  limit: int = 10_000) -> pd.DataFrame:
+        """Claims touching any of ``nodes`` (entities, or claims by id), earliest first, at most ``limit``.
+
+        ``df.attrs["truncated"]`` is True when more claims matched than were returned.
+        """
+        limit = max(0, int(limit))
+        keys = [(n.type, n.id) for n in nodes if n.type in ENTITY_TYPES]
+        claim_ids = sorted({n.id for n in nodes if n.type == "claim"})
+        lo, hi = iso_time(since), iso_time(until, end=True)
+        rows: dict[str, dict] = {}
+        capped = False
+        if keys:
+            got = self._rows("claims_of", since=lo, until=hi, limit=limit + 1, **_typed(keys))
+            capped = len(got) > limit
+            rows.update((r["claim_id"], r) for r in got)
+        if claim_ids:
+            for r in self._rows("claims_by_id", ids=claim_ids):
+                if lo <= (r["settled_at"] or "") <= hi:
+                    rows[r["claim_id"]] = r
+        ordered = sorted(rows.values(), key=lambda r: (r["settled_at"], r["claim_id"]))
+        truncated = capped or len(ordered) > limit
+        df = _claims_frame(ordered[:limit])
+        df.attrs["truncated"] = truncated
+        return df
+
+    # --- summary --------------------------------------------------------------------------
+    def summary(self, type: str, id: str, top: int = 10) -> EntitySummary | None:
+        if type not in ENTITY_TYPES:
+            raise ValueError(f"unknown entity type {type!r}; use {', '.join(ENTITY_TYPES)}")
+        key = (type, id)
+        props = self._props([key])
+        if key not in props and not self._exists(key):
+            return None
+        totals = {"claims": 0, "total_amount": 0.0, "fund_amount": 0.0, "first": None, "last": None}
+        for r in self._rows("entity_totals", **_typed([key])):
+            if r["type"] == type:
+                totals = r
+        counter: dict[tuple[str, str], list] = {}
+        for r in self._edges_of([key], iso_time(None), iso_time(None, end=True)):
+            ta, tb = EDGE_KINDS[r["kind"]][:2]
+            other = (tb, r["b"]) if (ta, r["a"]) == key else (ta, r["a"])
+            acc = counter.setdefault(other, [0, 0.0])
+            acc[0] += int(r["claims"] or 0)
+            acc[1] += _money(r["fund_amount"])
+        ranked = sorted(counter.items(), key=lambda kv: (-kv[1][0], -kv[1][1], _TYPE_ORDER[kv[0][0]], kv[0][1]))
+        return EntitySummary(
+            node=Node(type, id, props.get(key, {})),
+            claims=int(totals["claims"] or 0),
+            total_amount=_money(totals["total_amount"]),
+            fund_amount=_money(totals["fund_amount"]),
+            first=_time(totals["first"]),
+            last=_time(totals["last"]),
+            top_counterparties=[(Node(t, i), n, _money(f)) for (t, i), (n, f) in ranked[: max(0, int(top))]],
+        )
+
+    # --- rings ------------------------------------------------------------------------------
+    def _ring_rows(self, rings):
+        ring_rows, members, claims = [], {t: [] for t in _PLURAL}, []
+        singular = {v: k for k, v in _PLURAL.items()}
+        for r in rings:
+            ring_rows.append({"id": r.ring_id, "score": float(r.score), "pattern": r.pattern,
+                              "fund_amount": float(r.fund_amount), "first_seen": r.first_seen,
+                              "last_seen": r.last_seen})
+            for kind, ids in r.members.items():
+                t = singular.get(kind)
+                if t is None:  # operators are cashier accounts, not graph entities
+                    continue
+                for i in sorted(set(ids)):
+                    members[t].append({"ring": r.ring_id, "id": i, "role": r.roles.get(f"{t}:{i}", "participant")})
+            claims.extend({"ring": r.ring_id, "id": c} for c in sorted(set(r.claim_ids)))
+        return ring_rows, members, claims
+
+    def store_rings(self, rings) -> None:
+        """Replace the stored rings with these, linked to their member entities and claims, atomically."""
+        ring_rows, members, claims = self._ring_rows(rings)
+        with self._transaction():
+            self._write("delete_rings")
+            for chunk in _chunks(ring_rows):
+                self._write("create_rings", rows=chunk)
+            for t, rows in members.items():
+                for chunk in _chunks(rows):
+                    self._write(_LINK_RING[t], rows=chunk)
+            for chunk in _chunks(claims):
+                self._write("link_ring_claims", rows=chunk)
+
+    # --- batches (what sync_graph has loaded into this store) -----------------------------------
+    def loaded_batches(self) -> set[str]:
+        """Ids of the analytic batches and reference versions fully loaded into this store."""
+        return {r["id"] for r in self._rows("loaded_batches")}
+
+    def mark_batch(self, batch_id: str) -> None:
+        self._write("mark_batch", id=batch_id)
+
+    def ring_members(self, ring_id: str) -> list[str]:
+        """Ids of the entities the stored ring ``ring_id`` is linked to (sorted)."""
+        return [r["id"] for r in self._rows("ring_members", ring=ring_id)]
+
+
+def _chunks(rows: list, size: int = 5000):
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def _claims_frame(rows: list[dict]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=list(CLAIM_COLUMNS))
+    for col, dtype in ANALYTIC_CLAIM_DTYPES.items():
+        if dtype.startswith("datetime"):
+            df[col] = pd.to_datetime(df[col], errors="coerce").astype(dtype)
+        else:
+            df[col] = df[col].astype(dtype)
+    return df.reset_index(drop=True)

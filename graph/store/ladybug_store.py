@@ -1,0 +1,251 @@
+"""The embedded store: LadybugDB (the maintained Kùzu fork) in the workspace, no server to install.
+
+Loading is a bulk ``COPY`` from Arrow tables of only the rows the graph lacks, inside one
+transaction, so a load either lands whole or not at all and loading the same claims again adds
+nothing. Edges between entities that already had one are updated with ``UNWIND … MERGE``.
+
+Several processes may open the same database: the writer (``ringtrace ingest``/``detect``) opens
+it read-write for the length of a load; the app opens it read-only for each request and closes it
+at once. Should LadybugDB refuse an open because another process holds its lock, the open is
+retried for ``lock_wait`` seconds and then fails with a :class:`~ringtrace.errors.StoreError`
+saying what to do.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+
+from graph.store.cypher_store import CypherStore, pair_lists
+from graph.store.frames import (
+    CLAIM_RELS, EDGE_KINDS, NODE_COLUMNS, aggregate, prepare_claims, prepare_reference, records,
+)
+from queries.loader import Query
+from ringtrace.errors import StoreError
+
+__all__ = ["LadybugStore", "DB_FILE"]
+
+DB_FILE = "ringtrace.lbug"
+_CHUNK = 50_000  # ids per existence check: keeps parameter lists moderate
+_PLURAL = {"patient": "patients", "card": "cards", "doctor": "doctors", "institution": "institutions"}
+_COPY_NODE = {"patient": "copy_patient", "card": "copy_card", "doctor": "copy_doctor",
+              "institution": "copy_institution", "claim": "copy_claim"}
+_COPY_REL = {"BY": "copy_by", "WITH_CARD": "copy_with_card", "AT": "copy_at", "PRESCRIBED_BY": "copy_prescribed_by",
+             "HOLDS": "copy_holds", "TREATED": "copy_treated", "VISITED": "copy_visited",
+             "USED_AT": "copy_used_at", "WORKS_AT": "copy_works_at"}
+_ADD_EDGE = {"HOLDS": "add_holds", "TREATED": "add_treated", "VISITED": "add_visited",
+             "USED_AT": "add_used_at", "WORKS_AT": "add_works_at"}
+_MERGE_REF = {"patient": "merge_patients", "doctor": "merge_doctors", "institution": "merge_institutions"}
+_PAIR_PARAM = {"HOLDS": "holds", "TREATED": "treated", "VISITED": "visited", "USED_AT": "used_at",
+               "WORKS_AT": "works_at"}
+_ARROW_TYPES = {"birth_year": pa.int64(), "lat": pa.float64(), "lon": pa.float64(),
+                "total_amount": pa.float64(), "fund_amount": pa.float64(), "claims": pa.int64(),
+                "registered": pa.bool_()}
+
+
+def _arrow(df: pd.DataFrame, columns) -> pa.Table:
+    cols = {}
+    for c in columns:
+        typ = _ARROW_TYPES.get(c, pa.string())
+        values = df[c].tolist() if c in df.columns else [None] * len(df)
+        # merges turn None into NaN in object columns: every missing value becomes a null
+        values = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v for v in values]
+        if typ == pa.int64():
+            values = [None if v is None else int(v) for v in values]
+        cols[c] = pa.array(values, type=typ)
+    return pa.table(cols)
+
+
+def _lock_error(e: Exception) -> bool:
+    # LadybugDB raises plain RuntimeError; its lock failures say so in the text (no error class).
+    return "lock" in str(e).lower()
+
+
+class LadybugStore(CypherStore):
+    """LadybugDB at ``path`` (a folder; the database file lives inside it)."""
+
+    name = "ladybug"
+    engine = "ladybug"
+
+    def __init__(self, path, read_only: bool = False, lock_wait: float = 30.0):
+        import ladybug  # imported here: `ringtrace status` and the Bolt store never pay for it
+
+        self.dir = Path(path)
+        self.read_only = read_only
+        self._in_tx = False
+        file = self.dir / DB_FILE
+        if read_only and not file.exists():
+            # An app opened on an empty workspace: create the empty schema so reads answer "nothing".
+            with LadybugStore(path, read_only=False, lock_wait=lock_wait):
+                pass
+        self.dir.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + lock_wait
+        while True:
+            try:
+                self._db = ladybug.Database(str(file), read_only=read_only)
+                self._con = ladybug.Connection(self._db)
+                break
+            except RuntimeError as e:
+                if not _lock_error(e) or time.monotonic() > deadline:
+                    raise StoreError(
+                        f"The graph store {file} cannot be opened{' read-only' if read_only else ''}: {e}. "
+                        f"If another ringtrace run is writing it, wait for that run to finish and try again."
+                    ) from e
+                time.sleep(0.5)
+        if not read_only:
+            self.ensure_schema()
+
+    # --- running queries ---------------------------------------------------------------
+    def _execute(self, text: str, params: dict):
+        try:
+            return self._con.execute(text, params)
+        except RuntimeError as e:
+            raise StoreError(f"LadybugDB refused a query: {e}") from e
+
+    def _run_rows(self, query: Query, params: dict) -> list[dict]:
+        res = self._execute(query.text, params)
+        cols = res.get_column_names()
+        out = []
+        while res.has_next():
+            out.append(dict(zip(cols, res.get_next())))
+        res.close()
+        return out
+
+    def _run_write(self, query: Query, params: dict) -> None:
+        self._execute(query.text, params)
+
+    @contextmanager
+    def _transaction(self):
+        if self._in_tx:
+            yield
+            return
+        self._execute("BEGIN TRANSACTION", {})
+        self._in_tx = True
+        try:
+            yield
+        except BaseException:
+            self._in_tx = False
+            try:
+                self._con.execute("ROLLBACK")
+            except RuntimeError:
+                pass  # a failed statement already rolled the transaction back
+            raise
+        self._in_tx = False
+        self._execute("COMMIT", {})
+
+    def close(self) -> None:
+        con, db = getattr(self, "_con", None), getattr(self, "_db", None)
+        self._con = self._db = None
+        if con is not None:
+            con.close()
+        if db is not None:
+            db.close()
+
+    # --- schema and loading ---------------------------------------------------------------
+    def ensure_schema(self) -> None:
+        for stmt in self._q("schema").statements:
+            self._execute(stmt, {})
+
+    def _copy(self, name: str, df: pd.DataFrame, columns) -> None:
+        if len(df):
+            self._write(name, rows=_arrow(df, columns))
+
+    def _existing_ids(self, by_type: dict[str, list[str]]) -> set[tuple[str, str]]:
+        found = set()
+        empty = {p: [] for p in _PLURAL.values()}
+        for t, ids in by_type.items():
+            for i in range(0, len(ids), _CHUNK):
+                params = dict(empty, **{_PLURAL[t]: ids[i : i + _CHUNK]})
+                found.update((r["type"], r["id"]) for r in self._rows("existing_entities", **params))
+        return found
+
+    def _existing_pairs(self, kind: str, pairs: pd.DataFrame) -> set[tuple[str, str]]:
+        found = set()
+        empty = {p: [] for p in _PAIR_PARAM.values()}
+        rows = records(pairs, ["a", "b"])
+        for i in range(0, len(rows), _CHUNK):
+            params = pair_lists(dict(empty, **{_PAIR_PARAM[kind]: rows[i : i + _CHUNK]}))
+            found.update((r["a"], r["b"]) for r in self._rows("existing_edges", **params))
+        return found
+
+    def load(self, claims, institutions=None, doctors=None, patients=None) -> int:
+        """Add the claims and reference rows the graph lacks; returns how many claims were new."""
+        if self.read_only:
+            raise StoreError("This graph store was opened read-only; open it with read_only=False to load.")
+        c = prepare_claims(claims)
+        refs = {"institution": prepare_reference("institutions", institutions),
+                "doctor": prepare_reference("doctors", doctors),
+                "patient": prepare_reference("patients", patients)}
+        with self._transaction():
+            ids = c["claim_id"].tolist()
+            old = set()
+            for i in range(0, len(ids), _CHUNK):
+                old.update(r["id"] for r in self._rows("existing_claims", ids=ids[i : i + _CHUNK]))
+            new = c[~c["claim_id"].isin(old)]
+
+            # Entities: every id the new claims or reference rows name.
+            wanted: dict[str, set] = {t: set() for t in _PLURAL}
+            for t, col in (("patient", "patient_id"), ("card", "card_id"), ("doctor", "doctor_id"),
+                           ("institution", "institution_id")):
+                wanted[t].update(new[col].dropna())
+            for t, ref in refs.items():
+                if ref is not None:
+                    wanted[t].update(ref["id"])
+            if refs["patient"] is not None:
+                wanted["card"].update(refs["patient"]["card_id"].dropna())
+            existing = self._existing_ids({t: sorted(v) for t, v in wanted.items()})
+            fresh: dict[str, set] = {}
+            for t, ids_ in wanted.items():
+                fresh[t] = {i for i in ids_ if (t, i) not in existing}
+                base = pd.DataFrame({"id": sorted(fresh[t])})
+                ref = refs.get(t)
+                if ref is not None:
+                    base = base.merge(ref.drop(columns=[c for c in ("card_id",) if c in ref.columns]),
+                                      on="id", how="left")
+                    known = ref[ref["id"].map(lambda i: (t, i) in existing)]
+                    for chunk in range(0, len(known), _CHUNK):
+                        cols = [c for c in NODE_COLUMNS[t]]
+                        self._write(_MERGE_REF[t], rows=records(known.iloc[chunk : chunk + _CHUNK], cols))
+                self._copy(_COPY_NODE[t], base, NODE_COLUMNS[t])
+
+            # Claims and their links.
+            claim_nodes = new.rename(columns={"claim_id": "id"})
+            self._copy(_COPY_NODE["claim"], claim_nodes, NODE_COLUMNS["claim"])
+            for rel, (_, col) in CLAIM_RELS.items():
+                links = new[new[col].notna()][["claim_id", col]]
+                self._copy(_COPY_REL[rel], links, ["claim_id", col])
+
+            # Browsing edges: copy pairs the graph lacks, add the new claims to the others.
+            for kind, (ta, tb, _, _) in EDGE_KINDS.items():
+                agg = aggregate(new, kind)
+                if agg.empty:
+                    continue
+                both_new = agg["a"].isin(fresh[ta]) & agg["b"].isin(fresh[tb])
+                maybe = agg[~both_new]
+                have = self._existing_pairs(kind, maybe) if len(maybe) else set()
+                is_old = pd.Series([(a, b) in have for a, b in zip(agg["a"], agg["b"])], index=agg.index, dtype=bool)
+                add = agg[~is_old].copy()
+                if kind == "WORKS_AT":
+                    add["registered"] = False
+                cols = ["a", "b", "claims", "fund_amount", "total_amount", "first", "last"]
+                self._copy(_COPY_REL[kind], add, cols + (["registered"] if kind == "WORKS_AT" else []))
+                old_rows = records(agg[is_old], cols)
+                for i in range(0, len(old_rows), _CHUNK):
+                    self._write(_ADD_EDGE[kind], rows=old_rows[i : i + _CHUNK])
+
+            # Links the reference files state even without claims.
+            if refs["patient"] is not None:
+                held = refs["patient"][refs["patient"]["card_id"].notna()]
+                rows = records(held.rename(columns={"id": "a", "card_id": "b"}), ["a", "b"])
+                for i in range(0, len(rows), _CHUNK):
+                    self._write("register_holds", rows=rows[i : i + _CHUNK])
+            if refs["doctor"] is not None:
+                works = refs["doctor"][refs["doctor"]["institution_id"].notna()]
+                rows = records(works.rename(columns={"id": "a", "institution_id": "b"}), ["a", "b"])
+                for i in range(0, len(rows), _CHUNK):
+                    self._write("register_works_at", rows=rows[i : i + _CHUNK])
+        return int(len(new))

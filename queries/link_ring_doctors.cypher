@@ -1,0 +1,4 @@
+// Link rings to their member doctors that exist in the graph, with each member's role.
+UNWIND $rows AS r
+MATCH (g:Ring {id: r.ring}), (n:Doctor {id: r.id})
+CREATE (g)-[:INVOLVES {role: r.role}]->(n)
