@@ -22,10 +22,11 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["mask_id", "mask_card", "mask_name", "mask_phone", "mask_address", "mask_text", "mask_value"]
+__all__ = ["is_blank", "mask_id", "mask_card", "mask_name", "mask_phone", "mask_address", "mask_text", "mask_value"]
 
 
-def _blank(value) -> bool:
+def is_blank(value) -> bool:
+    """None, NaN, pandas NA/NaT: nothing to mask."""
     if value is None:
         return True
     if isinstance(value, float) and math.isnan(value):
@@ -44,7 +45,7 @@ def mask_id(value):
     >>> mask_id("")
     ''
     """
-    if _blank(value):
+    if is_blank(value):
         return value
     s = str(value).strip()
     keep = min(4, len(s) // 4)
@@ -66,7 +67,7 @@ def mask_name(value):
     >>> mask_name("Li")
     'L*'
     """
-    if _blank(value):
+    if is_blank(value):
         return value
     s = str(value).strip()
     if len(s) <= 1:
@@ -85,7 +86,7 @@ def mask_phone(value):
     >>> mask_phone("+86 138 1234 5678")
     '+86 138 **** 5678'
     """
-    if _blank(value):
+    if is_blank(value):
         return value
     s = str(value).strip()
     positions = [m.start() for m in _DIGITS.finditer(s)]
@@ -111,7 +112,7 @@ def mask_address(value):
     >>> mask_address("12 Baker Street")
     '12 ****'
     """
-    if _blank(value):
+    if is_blank(value):
         return value
     s = str(value).strip()
     best = ""
@@ -145,7 +146,7 @@ def mask_text(text, known: dict[str, str] | None = None):
     >>> mask_text("卡 6222021234567890 在 P001 刷卡; 电话 13812345678", {"P001": "t_x"})
     '卡 6222********7890 在 t_x 刷卡; 电话 138****5678'
     """
-    if _blank(text):
+    if is_blank(text):
         return text
     s = str(text)
     if known:
