@@ -1,0 +1,1 @@
+"""Documents for people who do not use ringtrace: police referral packs and leaders' briefs."""

@@ -1,0 +1,1 @@
+"""The police referral pack: referral.pdf (letter, investigation report) and evidence.xlsx."""
