@@ -1,0 +1,127 @@
+"""``generate``: build a synthetic city, plant rings and legitimate groups, write the input files
+and ``truth.json``. The same seed always gives byte-identical files.
+
+>>> import tempfile, json, pathlib
+>>> with tempfile.TemporaryDirectory() as d:
+...     counts = generate(d, patients=1000, seed=1)
+...     truth = json.loads((pathlib.Path(d) / "truth.json").read_text(encoding="utf-8"))
+>>> counts["patients"], len(truth["rings"]) == counts["rings"] > 0
+(1000, True)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+from ingest.synth import geo
+from ingest.synth.city import build_city
+from ingest.synth.claims import Claims
+from ingest.synth.legit import legit_groups
+from ingest.synth.normal import Calendar, InstitutionPicker, normal_claims
+from ingest.synth.people import build_people
+from ingest.synth.registry import Group, Registry
+from ingest.synth.rings import plant_rings
+from ingest.synth.write import EXTENSIONS, FORMATS, claim_id_prefix, write_claims, write_reference
+from ringtrace.errors import InputError
+
+__all__ = ["generate", "MIN_PATIENTS", "DEFAULT_YEAR"]
+
+MIN_PATIENTS = 1000
+DEFAULT_YEAR = 2024
+_INPUT_KINDS = ("claims", "institutions", "doctors", "patients")
+
+
+def generate(out_dir, patients: int = 20000, seed: int = 7, fmt: str = "csv", year: int = DEFAULT_YEAR) -> dict:
+    """Write ``out_dir/input/{claims,institutions,doctors,patients}.<ext>`` and ``out_dir/truth.json``.
+
+    Returns counts: patients, claims, institutions, doctors, rings, legit_groups, planted_claims,
+    and the paths written.
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"Unknown synthetic output format {fmt!r}. Use one of: {', '.join(FORMATS)}.")
+    if int(patients) < MIN_PATIENTS:
+        raise InputError(f"A synthetic city needs at least {MIN_PATIENTS} insured people to hold every ring "
+                         f"pattern and legitimate group; {patients} was asked. Use --patients {MIN_PATIENTS} or more.")
+    patients = int(patients)
+    # one independent stream per stage: changing how one stage draws leaves the others as they were
+    s_city, s_people, s_legit, s_rings, s_normal = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5))
+    city = build_city(s_city, patients)
+    people = build_people(s_people, patients, year)
+    cal = Calendar(year)
+    picker = InstitutionPicker(city, len(geo.DISTRICTS))
+    reg = Registry(patients)
+    legit = legit_groups(s_legit, people, city, cal, picker, reg)
+    rings = plant_rings(s_rings, people, city, cal, picker, reg)
+    normal = normal_claims(s_normal, people, city, cal, picker)
+    claims = Claims.concat([normal] + legit + rings)
+    del normal, legit, rings
+
+    order = np.lexsort((claims.patient, claims.t))  # settlement serials follow time, like a cashier's 流水号
+    serial = np.empty(len(order), dtype=np.int64)
+    serial[order] = np.arange(1, len(order) + 1)
+
+    out_dir = Path(out_dir)
+    folder = out_dir / "input"
+    folder.mkdir(parents=True, exist_ok=True)
+    for kind in _INPUT_KINDS:  # a file of another format left from an earlier run would be ingested too
+        for ext in set(EXTENSIONS.values()) | {"xlsx"}:
+            stale = folder / f"{kind}.{ext}"
+            if stale.exists() and ext != EXTENSIONS[fmt]:
+                stale.unlink()
+    claims_path = folder / f"claims.{EXTENSIONS[fmt]}"
+    write_claims(claims_path, claims, order, people, city, fmt, year)
+    paths = write_reference(folder, people, city, fmt)
+    paths["claims"] = claims_path
+
+    truth = {
+        "seed": seed,
+        "patients": patients,
+        "claims": int(len(claims)),
+        "year": year,
+        "format": fmt,
+        "rings": [_entry(g, i, "ring_id", "P", claims, serial, people, city, year) for i, g in enumerate(reg.rings)],
+        "legit_groups": [_entry(g, i, "group_id", "L", claims, serial, people, city, year) for i, g in enumerate(reg.legit)],
+    }
+    truth_path = out_dir / "truth.json"
+    tmp = truth_path.with_name("truth.json.tmp")
+    tmp.write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(tmp, truth_path)
+    paths["truth"] = truth_path
+    return {
+        "patients": patients,
+        "claims": int(len(claims)),
+        "institutions": int(len(city.inst_id)),
+        "doctors": int(len(city.doc_id)),
+        "rings": len(reg.rings),
+        "legit_groups": len(reg.legit),
+        "planted_claims": int(sum(len(r["claim_ids"]) for r in truth["rings"])),
+        "paths": {k: str(v) for k, v in paths.items()},
+    }
+
+
+def _entry(g: Group, i: int, id_key: str, prefix: str, claims: Claims, serial: np.ndarray, people, city, year: int) -> dict:
+    mine = np.flatnonzero(claims.tag == g.tag)
+    s = np.sort(serial[mine])
+    p = claim_id_prefix(year)
+    days = claims.t[mine] // 86_400
+    entry = {
+        id_key: f"{prefix}{i + 1:03d}",
+        ("pattern" if g.is_ring else "kind"): g.kind,
+        "members": {
+            "patients": people.pid[g.patients].tolist(),
+            "cards": people.card[g.patients].tolist(),
+            "doctors": city.doc_id[g.doctors].tolist(),
+            "institutions": city.inst_id[g.institutions].tolist(),
+            "operators": city.op_id[g.operators].tolist(),
+        },
+        "claim_ids": [f"{p}{x:010d}" for x in s],
+        "fund_amount": round(float(claims.fund[mine].sum()), 2),
+    }
+    if len(mine):
+        entry["first_seen"] = str(np.datetime64(int(days.min()), "D"))
+        entry["last_seen"] = str(np.datetime64(int(days.max()), "D"))
+    return entry
