@@ -45,7 +45,10 @@ def leiden(f, pairs: pd.DataFrame | None = None, min_days: int = 3, min_size: in
            resolution: float = 1.0, seed: int = 7) -> list[Candidate]:
     """Leiden communities (RB configuration, fixed seed) among pairs that met on ``min_days`` days;
     each edge weighted by -log10 of the chance of its count."""
-    pairs = projection(f) if pairs is None else pairs
+    if pairs is None:
+        pairs = f.cache.get("projection")
+        if pairs is None:
+            pairs = f.cache["projection"] = projection(f)
     pairs = pairs[pairs.days >= min_days]
     if pairs.empty:
         return []

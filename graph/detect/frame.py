@@ -117,6 +117,8 @@ class ClaimFrame:
         self._patients(patients)
         self._institutions(institutions)
         self.doctors_ref = doctors
+        # projections shared between detectors (filled lazily, keyed by name)
+        self.cache: dict = {}
 
     # --- reference attributes ---------------------------------------------------
     def _patients(self, ref: pd.DataFrame | None) -> None:

@@ -1,0 +1,90 @@
+"""CopyCatch (Beutel, Xu, Guruswami, Palow, Faloutsos, WWW 2013): lockstep behaviour.
+
+The paper looks for a set of users U and pages P with a centre time c_p per page such that every
+user in U acted on at least ρ·|P| of the pages within Δt of their centres. It climbs to a local
+optimum from seeds, alternating between (1) centre times given the users and (2) users given
+the centres. Here a *page* is an (institution, day): a place on a date, so acting in lockstep
+means settling at the same places on the same dates at about the same hour, again and again.
+Seeds are groups of patients that met at one institution on several days (the co-occurrence
+projection of :mod:`graph.detect.communities`); the climb adds people the seed missed and drops
+those who were not really in step.
+
+>>> import numpy as np, pandas as pd
+>>> from graph.detect.frame import ClaimFrame
+>>> rows = [(f"s{d}{k}", f"P{k}", f"Y{d % 3}", f"2024-04-{d + 1:02d} {10 + k % 2}:{5 * k:02d}") for d in range(6) for k in range(5)]
+>>> rows += [(f"o{d}", "Q", "Y0", f"2024-04-{d + 1:02d} 18:00") for d in range(6)]     # same place, other hours
+>>> claims = pd.DataFrame(rows, columns=["claim_id", "patient_id", "institution_id", "settled_at"])
+>>> claims["settled_at"] = pd.to_datetime(claims["settled_at"]); claims["total_amount"] = 60.0
+>>> f = ClaimFrame(claims)
+>>> users, pages = climb(f, np.array([0, 1, 2]))
+>>> f.ids("patient", users), len(pages)
+(['P0', 'P1', 'P2', 'P3', 'P4'], 6)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from graph.detect.candidate import Candidate, evidence, money
+
+__all__ = ["climb", "detect"]
+
+
+def climb(f, seed: np.ndarray, delta: int = 120, rho: float = 0.5, min_page: int = 3, iters: int = 10):
+    """Local search from ``seed`` patient codes: (users, pages DataFrame[i, day, centre])."""
+    users = np.unique(seed)
+    rows = np.flatnonzero(np.isin(f.patient, users))
+    acts = pd.DataFrame({"i": f.institution[rows], "day": f.day[rows], "t": f.minute[rows], "u": f.patient[rows]})
+    need = max(min_page, int(np.ceil(0.3 * len(users))))
+    pages = acts.groupby(["i", "day"]).agg(n=("u", "nunique"), centre=("t", "median"))
+    pages = pages[pages.n >= need][["centre"]]
+    for _ in range(iters):
+        if pages.empty:
+            return users, pages.reset_index()
+        # every action anyone took on these pages
+        key = pd.MultiIndex.from_arrays([f.institution, f.day])
+        on = np.flatnonzero(key.isin(pages.index))
+        a = pd.DataFrame({"i": f.institution[on], "day": f.day[on], "t": f.minute[on], "u": f.patient[on]})
+        a = a.join(pages, on=["i", "day"])
+        a = a[(a.t - a.centre).abs() <= delta]
+        hits = a.drop_duplicates(["u", "i", "day"]).groupby("u").size()
+        new_users = np.sort(hits.index.to_numpy()[hits.to_numpy() >= rho * len(pages)])
+        a = a[a.u.isin(new_users)]
+        new_pages = a.groupby(["i", "day"]).agg(n=("u", "nunique"), centre=("t", "median"))
+        new_pages = new_pages[new_pages.n >= max(min_page, int(np.ceil(0.3 * max(len(new_users), 1))))][["centre"]]
+        if np.array_equal(new_users, users) and new_pages.index.equals(pages.index):
+            break
+        users, pages = new_users, new_pages
+    return users, pages.reset_index()
+
+
+def detect(f, min_days: int = 3, min_size: int = 4, max_size: int = 150, delta: int = 120) -> list:
+    """Lockstep groups grown from co-occurrence seeds, as community candidates."""
+    from graph.detect.communities import projection
+    from graph.detect.projections import clusters
+
+    if f.n == 0:
+        return []
+    pairs = f.cache.get("projection")
+    if pairs is None:
+        pairs = f.cache["projection"] = projection(f)
+    seeds = clusters(pairs[pairs.days >= min_days], min_size=min_size, max_size=max_size, weight="weight")
+    out = []
+    for seed in seeds:
+        users, pages = climb(f, np.asarray(seed), delta=delta)
+        if len(users) < min_size or len(users) > max_size or len(pages) < min_days:
+            continue
+        key = pd.MultiIndex.from_arrays([f.institution, f.day])
+        on = np.flatnonzero(key.isin(pd.MultiIndex.from_frame(pages[["i", "day"]])) & np.isin(f.patient, users))
+        centre = pages.set_index(["i", "day"]).centre.reindex(pd.MultiIndex.from_arrays([f.institution[on], f.day[on]])).to_numpy()
+        rows = on[np.abs(f.minute[on] - centre) <= delta]
+        days = int(pages.day.nunique())
+        places = int(pages.i.nunique())
+        fund = float(f.fund[rows].sum())
+        ev = [evidence(f, f"步调一致(CopyCatch):{len(users)} 人在 {len(pages)} 个机构-日期中至少一半同时出现(±{delta // 60} 小时),涉及 {places} 家机构、{days} 天",
+                       f"lockstep (CopyCatch): {len(users)} people each present at ≥ half of {len(pages)} institution-days within ±{delta // 60} h of the group, {places} institutions, {days} days",
+                       rows, "synchrony"),
+              evidence(f, f"统筹基金支付合计 {money(fund)} 元", f"fund paid {money(fund)} yuan in all", rows, "amount")]
+        out.append(Candidate.from_rows(f, "community", "copycatch", rows, evidence=ev, strength=0.3, repeats=days))
+    return out
