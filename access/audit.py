@@ -108,10 +108,29 @@ def _last_line(fh) -> bytes | None:
         chunk = min(size, chunk * 4)
 
 
+def _default(o):
+    if hasattr(o, "item") and callable(o.item):  # numpy and pandas scalars
+        try:
+            return o.item()
+        except (TypeError, ValueError):
+            pass
+    return str(o)
+
+
+def _finite(value):
+    if isinstance(value, float) and value != value or value in (float("inf"), float("-inf")):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(x) for k, x in value.items()}
+    if isinstance(value, list):
+        return [_finite(x) for x in value]
+    return value
+
+
 def _jsonable(value):
     # Details come from many callers (numpy numbers, datetimes, Paths): store what they print as,
-    # so the stored line re-hashes to the same value when read back.
-    return json.loads(json.dumps(value, ensure_ascii=False, default=str))
+    # so the stored line re-hashes to the same value when read back. NaN is not JSON: null.
+    return _finite(json.loads(json.dumps(value, ensure_ascii=False, default=_default)))
 
 
 def record(ws: Workspace, user: str, role: str, action: str, target: str = "", detail=None) -> dict:
