@@ -308,6 +308,10 @@ class CypherStore(GraphStore):
     def mark_batch(self, batch_id: str) -> None:
         self._write("mark_batch", id=batch_id)
 
+    def wipe(self) -> None:
+        """Delete the whole graph (tests and benchmarks); the schema stays."""
+        self._write("wipe_graph")
+
     def ring_members(self, ring_id: str) -> list[str]:
         """Ids of the entities the stored ring ``ring_id`` is linked to (sorted)."""
         return [r["id"] for r in self._rows("ring_members", ring=ring_id)]
