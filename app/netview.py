@@ -168,7 +168,7 @@ def network_html(
         kind = tr(f"kind.{n.type}", lang)
         shown = labels.get(k) or str(n.props.get("label") or n.id)
         title = tr(
-            "node_title", lang, kind=kind, id=n.id,
+            "node_title", lang, kind=kind, id=n.props.get("label") or n.id,
             claims=f"{node_claims.get(k, 0):,}", fund=_money(node_fund.get(k, 0.0)),
         )
         name = n.props.get("name")

@@ -1,4 +1,4 @@
-"""The app's logic, importable and testable without a browser; ``app/pages`` only lays out.
+"""The app's logic, importable and testable without a browser; ``app/app_pages`` only lays out.
 
 - :mod:`app.views.queue`: the ring queue as a table, its filters and the id search.
 - :mod:`app.views.ringview`: a ring's claims as a network, a timeline, members and a map.

@@ -22,8 +22,6 @@ __all__ = [
     "rings",
     "ring_view",
     "institutions",
-    "neighbourhood",
-    "entity_summary",
     "claims_by_id",
     "note_counts",
 ]
@@ -72,30 +70,27 @@ class RingView:
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def _ring_view(root: str, version: str, role: str, ring_id: str, _guard, _ws) -> RingView | None:
-    ring = _guard.ring(ring_id)
-    if ring is None:
-        return None
-    raw = claims_by_id(_ws, ring.claim_ids) if ring.claim_ids else pd.DataFrame()
-    if raw.empty:
-        from ringtrace.workspace import Workspace  # noqa: F401  (kept for symmetry of imports)
-
-        sg = ringview.ring_subgraph(_empty_claims())
-        claims = _empty_claims()
-    else:
-        sg = _guard.subgraph(ringview.ring_subgraph(raw))
-        claims = _guard.claims(raw)
-    return RingView(
-        ring=ring,
-        claims=claims,
-        subgraph=sg,
-        members=ringview.members_frame(ring, claims),
-        timeline=ringview.timeline_frame(claims) if not claims.empty else ringview.timeline_frame(_empty_claims()),
-    )
+def _ring_parts(root: str, version: str, role: str, ring_id: str, _claim_ids: tuple, _ring, _guard, _ws):
+    # The ring id and the version determine the claims; the ids themselves need not be hashed.
+    raw = claims_by_id(_ws, _claim_ids) if _claim_ids else _empty_claims()
+    sg = _guard.subgraph(ringview.ring_subgraph(raw))
+    claims = _guard.claims(raw)
+    return claims, sg, ringview.members_frame(_ring, claims), ringview.timeline_frame(claims)
 
 
 def ring_view(ws, guard, role: str, ring_id: str) -> RingView | None:
-    return _ring_view(str(ws.root), ws.version(), role, ring_id, guard, ws)
+    """The ring page's data, or None if there is no such ring.
+
+    ``guard.ring`` runs on every call (it records the view in the audit trail); only the
+    derived tables, computed by a guard of the same role, come from the cache.
+    """
+    ring = guard.ring(ring_id)
+    if ring is None:
+        return None
+    claims, sg, members, timeline = _ring_parts(
+        str(ws.root), ws.version(), role, ring.ring_id, tuple(map(str, ring.claim_ids)), ring, guard, ws
+    )
+    return RingView(ring=ring, claims=claims, subgraph=sg, members=members, timeline=timeline)
 
 
 def _empty_claims() -> pd.DataFrame:
@@ -115,25 +110,6 @@ def _institutions(root: str, version: str) -> pd.DataFrame | None:
 def institutions(ws) -> pd.DataFrame | None:
     """The institutions reference file (not personal data: ids, names, kinds, coordinates)."""
     return _institutions(str(ws.root), ws.version())
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _neighbourhood(root, version, role, type_, ref, hops, max_nodes, since, until, _guard):
-    return _guard.neighbourhood(type_, ref, hops=hops, max_nodes=max_nodes, since=since, until=until)
-
-
-def neighbourhood(ws, guard, role: str, type_: str, ref: str, hops: int, max_nodes: int,
-                  since: datetime | None, until: datetime | None):
-    return _neighbourhood(str(ws.root), ws.version(), role, type_, ref, hops, max_nodes, since, until, guard)
-
-
-@st.cache_data(max_entries=64, show_spinner=False)
-def _entity_summary(root, version, role, type_, ref, _guard):
-    return _guard.entity_summary(type_, ref)
-
-
-def entity_summary(ws, guard, role: str, type_: str, ref: str):
-    return _entity_summary(str(ws.root), ws.version(), role, type_, ref, guard)
 
 
 def note_counts(ws) -> dict[str, int]:

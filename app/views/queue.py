@@ -147,7 +147,8 @@ def search_rings(rings, text: str) -> list[str]:
 
     Case-insensitive; ring order is kept.
     """
-    needle = clean_search(text).casefold()
+    # The text was validated by the caller (access.validate.search_text); matching is plain.
+    needle = (text or "").strip().casefold()[:MAX_SEARCH]
     if not needle:
         return []
     hits = []

@@ -23,10 +23,10 @@ __all__ = [
     "audit",
     "audit_view",
     "can",
+    "just_expired",
 ]
 
 _SESSION = "rt_session"
-_GUARD = "rt_guard"
 _VIEWED = "rt_last_view"
 _EXPIRED = "rt_expired"
 
@@ -58,35 +58,42 @@ def login(name: str, password: str):
     from access.sessions import Session
     from access.users import authenticate
 
-    user = authenticate(workspace(), name, password, address=client_address())
-    st.session_state[_SESSION] = Session(user)
-    st.session_state.pop(_GUARD, None)
+    from access.guard import Guard
+
+    ws = workspace()
+    user = authenticate(ws, name, password, address=client_address())
+    # The guard holds the session, so expiry is checked where the data is read.
+    st.session_state[_SESSION] = Guard(ws, user, session=Session(user))
     st.session_state.pop(_VIEWED, None)
     st.session_state.pop(_EXPIRED, None)
     return user
 
 
 def logout(reason: str = "logout") -> None:
-    s = st.session_state.get(_SESSION)
-    if s is not None:
-        from access import audit as _audit
+    g = st.session_state.get(_SESSION)
+    if g is not None:
+        if reason == "logout":
+            g.logout()  # records the logout in the audit trail
+        else:
+            from access import audit as _audit
 
-        _audit.record(workspace(), s.user.name, s.user.role, "logout", s.user.name, {"reason": reason})
-    for key in (_SESSION, _GUARD, _VIEWED):
+            _audit.record(workspace(), g.user.name, g.user.role, "logout", g.user.name, {"reason": reason})
+        g.close()
+    for key in (_SESSION, _VIEWED):
         st.session_state.pop(key, None)
 
 
 def current_user():
     """The logged-in ``access.users.User``, or None (never logged in, or idle too long)."""
-    s = st.session_state.get(_SESSION)
-    if s is None:
+    g = st.session_state.get(_SESSION)
+    if g is None:
         return None
-    if s.expired():
+    if g.expired():
         logout(reason="expired")
         st.session_state[_EXPIRED] = True
         return None
-    s.touch()
-    return s.user
+    g.touch()
+    return g.user
 
 
 def just_expired() -> bool:
@@ -94,16 +101,10 @@ def just_expired() -> bool:
 
 
 def guard():
-    """The session's :class:`access.guard.Guard` (built once per login)."""
-    user = current_user()
-    if user is None:
-        raise RuntimeError("guard() needs a logged-in user; the app's entry page checks this first")
-    g = st.session_state.get(_GUARD)
-    if g is None:
-        from access.guard import Guard
-
-        g = Guard(workspace(), user)
-        st.session_state[_GUARD] = g
+    """The session's :class:`access.guard.Guard` (made at login; it holds the session)."""
+    g = st.session_state.get(_SESSION)
+    if g is None or current_user() is None:
+        raise RuntimeError("guard() needs a logged-in user; the app's entry script checks this first")
     return g
 
 

@@ -1,0 +1,1 @@
+"""Page modules for st.navigation: layout only, logic in app.views."""
