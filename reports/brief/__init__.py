@@ -1,0 +1,1 @@
+"""The leaders' summary (no personal data) and its PDF brief."""
