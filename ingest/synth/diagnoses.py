@@ -8,6 +8,8 @@ False
 True
 >>> bool(fits(np.array(["P07.3"]), np.array([70]), np.array([False]))[0])
 False
+>>> bool(fits(np.array(["Z34.9"]), np.array([62]), np.array([False]))[0])
+False
 """
 
 from __future__ import annotations
@@ -54,7 +56,7 @@ def code_index(codes) -> np.ndarray:
 
 def demographic_group(age: np.ndarray, male: np.ndarray) -> np.ndarray:
     return np.select(
-        [age < 14, (age >= 60) & male, age >= 60, male, (age >= 15) & (age <= 49)],
+        [age < 14, (age >= 60) & male, age >= 60, male, (age >= 18) & (age <= 44)],
         [CHILD, ELDER_MALE, ELDER_FEMALE, MALE, FEMALE_FERTILE],
         FEMALE,
     )
@@ -88,7 +90,7 @@ def draw_misfit(rng: np.random.Generator, age: np.ndarray, male: np.ndarray) -> 
     out = np.where(
         age < 14, _MISFIT_CHILD[rng.integers(0, len(_MISFIT_CHILD), n)],
         np.where(male, _MISFIT_MALE[rng.integers(0, len(_MISFIT_MALE), n)],
-                 np.where(age >= 50, _MISFIT_ELDER_FEMALE[rng.integers(0, len(_MISFIT_ELDER_FEMALE), n)],
+                 np.where(age >= 55, _MISFIT_ELDER_FEMALE[rng.integers(0, len(_MISFIT_ELDER_FEMALE), n)],
                           _MISFIT_FEMALE[rng.integers(0, len(_MISFIT_FEMALE), n)])))
     return out.astype(np.int16)
 
@@ -101,6 +103,6 @@ def fits(codes: np.ndarray, age: np.ndarray, male: np.ndarray) -> np.ndarray:
     male_only = np.isin(codes, ["N40", "N46"])
     neonatal = np.char.startswith(codes, "P")
     adult_only = np.isin(codes, ["I25.1", "I63.9", "N40", "M17.9", "I10", "E78.5", "C34.9"])
-    bad = (female_only & male) | (male_only & ~male) | (pregnancy & ((age < 15) | (age > 49)))
+    bad = (female_only & male) | (male_only & ~male) | (pregnancy & ((age < 14) | (age > 50)))
     bad |= neonatal & (age > 1) | (adult_only & (age < 14))
     return ~bad

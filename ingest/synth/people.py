@@ -107,7 +107,7 @@ def build_people(rng: np.random.Generator, n: int, year: int) -> People:
     addr = np.char.add(addr, np.where(is_home_group, "颐养院", flat))
     address = addr[household]
 
-    chronic_p = np.select([age < 40, age < 60], [0.02, 0.15], 0.35)
+    chronic_p = np.select([age < 18, age < 40, age < 60], [0.0, 0.02, 0.15], 0.35)
     chronic = np.where(rng.random(n) < chronic_p,
                        rng.choice(len(CHRONIC_CODES), n, p=CHRONIC_WEIGHTS), -1)
     name = person_names(rng, male)
