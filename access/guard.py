@@ -59,7 +59,7 @@ _PERSON_FIELDS = {"name": mask_name, "phone": mask_phone, "address": mask_addres
 _SAFE_PROPS = frozenset({
     "claims", "fund_amount", "total_amount", "first", "last", "birth_year", "sex", "region",
     "district", "kind", "degree", "rings", "ring_ids", "score", "in_ring", "visits", "institutions",
-    "doctors", "cards", "patients",
+    "doctors", "cards", "patients", "hops",
 })
 # Claim columns that are not personal (CONTRACT.md) plus what pages commonly add.
 _PLAIN_COLUMNS = frozenset({
@@ -152,6 +152,7 @@ class Guard:
         self.identity = can(user.role, "view_identity")
         self._store_arg = store
         self._store = None
+        self._store_version = None
         self._analytic = analytic
         self._rings_reader = rings
         self.session = session or Session(user)
@@ -176,16 +177,22 @@ class Guard:
     # --- readers ---------------------------------------------------------------------------
     @property
     def store(self):
+        """The graph store; one this guard opened is reopened when the workspace version moves,
+        so a long session never reads through a handle older than the newest load."""
+        arg = self._store_arg
+        if arg is not None and not (callable(arg) and not hasattr(arg, "neighbourhood")):
+            return arg  # an instance handed in: the caller owns it
+        version = self.ws.version()
+        if self._store is not None and self._store_version != version:
+            self.close()
         if self._store is None:
-            arg = self._store_arg
             if arg is None:
                 from graph.store.factory import open_store
 
                 self._store = open_store(self.ws, read_only=True)
-            elif callable(arg) and not hasattr(arg, "neighbourhood"):
-                self._store = arg()
             else:
-                self._store = arg
+                self._store = arg()
+            self._store_version = version
         return self._store
 
     @property
@@ -205,9 +212,12 @@ class Guard:
         return read_rings_json(path)
 
     def close(self) -> None:
-        if self._store is not None and self._store_arg is None:
-            self._store.close()
-        self._store = None
+        """Close a store this guard opened (not one handed in)."""
+        if self._store is not None:
+            try:
+                self._store.close()
+            finally:
+                self._store = None
 
     # --- audit -----------------------------------------------------------------------------
     def _record(self, action: str, target: str = "", detail=None, dedupe: bool = True) -> None:
@@ -546,7 +556,7 @@ class Guard:
             raise v.BadParameter("没有这个团伙。", "There is no such ring.")
         from reports.referral.build import build_pack
 
-        paths = build_pack(self.ws, rid, out_dir, user=self.user.name)
+        paths = build_pack(self.ws, rid, out_dir, user=self.user)
         self._record("referral", rid, {"files": [str(p) for p in paths]}, dedupe=False)
         return paths
 

@@ -35,9 +35,10 @@ __all__ = ["pseudonym", "pseudonyms", "resolve", "secret_path"]
 
 _lock = threading.Lock()
 _secrets: dict[str, bytes] = {}
-# Tokens known to be stored, per workspace, so pages do not rewrite them on every rerun.
-_stored: dict[str, set[str]] = {}
-_STORED_CAP = 2_000_000
+# Tokens known to be stored, per workspace (token -> (type, id)), so pages neither rewrite them
+# on every rerun nor ask SQLite to resolve a token this process issued itself.
+_stored: dict[str, dict[str, tuple[str, str]]] = {}
+_STORED_CAP = 500_000
 
 
 def secret_path(ws: Workspace):
@@ -89,15 +90,15 @@ def pseudonyms(ws: Workspace, type: str, ids) -> dict[str, str]:
     out = {str(i): _token(secret, type, str(i)) for i in ids}
     key = str(ws.root.resolve())
     with _lock:
-        known = _stored.setdefault(key, set())
+        known = _stored.setdefault(key, {})
         new = [(t, type, i) for i, t in out.items() if t not in known]
     if new:
         with closing(connect(ws)) as con, con:
             con.executemany("INSERT OR IGNORE INTO pseudonym VALUES (?, ?, ?)", new)
         with _lock:
-            if len(known) > _STORED_CAP:
+            if len(known) + len(new) > _STORED_CAP:
                 known.clear()
-            known.update(t for t, _, _ in new)
+            known.update((t, (ty, i)) for t, ty, i in new)
     return out
 
 
@@ -110,6 +111,10 @@ def resolve(ws: Workspace, token: str) -> tuple[str, str] | None:
     """``(type, id)`` for a token issued in this workspace, or None."""
     if not is_token(token):
         return None
+    with _lock:
+        hit = _stored.get(str(ws.root.resolve()), {}).get(token)
+    if hit is not None:
+        return hit
     with closing(connect(ws)) as con:
         row = con.execute("SELECT type, id FROM pseudonym WHERE token = ?", (token,)).fetchone()
     return (row[0], row[1]) if row else None

@@ -157,7 +157,7 @@ def test_exports_need_the_permission_and_are_recorded(city_guard, city, monkeypa
 
     built = []
     fake = types.ModuleType("reports.referral.build")
-    fake.build_pack = lambda ws, rid, out, user=None: built.append((rid, user)) or ("a.pdf", "b.xlsx")
+    fake.build_pack = lambda ws, rid, out, user=None: built.append((rid, user.name)) or ("a.pdf", "b.xlsx")
     monkeypatch.setitem(sys.modules, "reports.referral.build", fake)
     assert city_guard("police", "zhao").export_referral("R0001", "/tmp/x") == ("a.pdf", "b.xlsx")
     assert built == [("R0001", "zhao")]
