@@ -68,6 +68,7 @@ class City:
     op_shift: np.ndarray
     op_start: np.ndarray  # (n_inst, 3)
     op_count: np.ndarray  # (n_inst, 3)
+    open24: np.ndarray    # 24-hour pharmacies
 
     @property
     def kind(self) -> np.ndarray:
@@ -137,10 +138,13 @@ def build_city(rng: np.random.Generator, patients: int) -> City:
 
     op_lo_hi = np.array([_SIZES[c][3] for c in category])
     op_count_total = rng.integers(op_lo_hi[:, 0], op_lo_hi[:, 1] + 1)
+    # about one pharmacy in twelve is a 24-hour pharmacy (24小时药房): night sales are normal there
+    open24 = (category == PHARMACY) & (rng.random(n) < 0.08)
+    op_count_total = np.where(open24, np.maximum(op_count_total, 3), op_count_total)
     op_inst = np.repeat(np.arange(n), op_count_total)
     rank = np.arange(len(op_inst)) - np.repeat(np.concatenate([[0], np.cumsum(op_count_total)[:-1]]), op_count_total)
-    # hospitals keep a night cashier; clinics and pharmacies close at night
-    hospital = np.isin(category[op_inst], (L3, L2, L1, PRIVATE))
+    # hospitals and 24-hour pharmacies keep a night cashier; clinics and other pharmacies close at night
+    hospital = np.isin(category[op_inst], (L3, L2, L1, PRIVATE)) | open24[op_inst]
     nshift = np.where(hospital, 3, 2)
     op_shift = np.where(op_count_total[op_inst] == 1, SHIFT_DAY, rank % nshift)
     order = np.lexsort((op_shift, op_inst))
@@ -150,7 +154,7 @@ def build_city(rng: np.random.Generator, patients: int) -> City:
     op_count = np.bincount(key, minlength=n * 3).reshape(n, 3)
     op_start = (np.concatenate([[0], np.cumsum(op_count.ravel())[:-1]])).reshape(n, 3)
     return City(inst_id, names, category, district, lat, lon, doc_id, doc_name, doc_inst, doc_start, doc_count,
-                op_id, op_inst, op_shift, op_start, op_count)
+                op_id, op_inst, op_shift, op_start, op_count, open24)
 
 
 def _dedupe(names: np.ndarray) -> np.ndarray:

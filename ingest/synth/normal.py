@@ -24,6 +24,10 @@ HOUR_PROFILES = {
 }
 
 
+_READMIT_GAP = np.r_[np.full(3, 0.5), np.full(11, 1.5), np.full(16, 0.8)]
+_READMIT_GAP = _READMIT_GAP / _READMIT_GAP.sum()
+
+
 class Calendar:
     """Day numbers of the simulated year and the weights of ordinary days."""
 
@@ -108,6 +112,9 @@ def normal_claims(rng: np.random.Generator, people: People, city: City, cal: Cal
     day = cal.days(rng, m)
     profile_sec = np.where(cat == PHARMACY, seconds_of_day(rng, "pharmacy", m),
                            np.where(cat == CLINIC, seconds_of_day(rng, "clinic", m), seconds_of_day(rng, "hospital", m)))
+    # 24-hour pharmacies sell through the night too
+    night = city.open24[inst] & (rng.random(m) < 0.12)
+    profile_sec = np.where(night, (22 * 3600 + rng.integers(0, 9 * 3600, m)) % DAY, profile_sec)
     t = day.astype(np.int64) * DAY + profile_sec
     doctor = np.where(cat == CLINIC, pick_doctor(rng, city, inst, key=who), pick_doctor(rng, city, inst))
     group = dx.demographic_group(age, people.male[who])
@@ -131,8 +138,21 @@ def normal_claims(rng: np.random.Generator, people: People, city: City, cal: Cal
     los = np.maximum(1, np.round(los_median * np.exp(rng.normal(0, 0.45, m)))).astype(np.int64)
     dis = cal.days(rng, m)
     adm = dis - los
-    t = dis.astype(np.int64) * DAY + seconds_of_day(rng, "discharge", m)
     diag = dx.draw(rng, np.full(m, dx.INPATIENT), dx.demographic_group(people.age[who], people.male[who]))
+    # genuine readmissions (complications, the next chemotherapy cycle) happen after about one stay
+    # in twelve, at the same hospital, mostly one to four weeks later: the background that split
+    # hospitalisation must stand out from
+    again = rng.random(m) < 0.08
+    k = int(again.sum())
+    gap = rng.choice(np.arange(1, 31), k, p=_READMIT_GAP)
+    los2 = np.maximum(1, np.round(los_median[again] * np.exp(rng.normal(0, 0.45, k)))).astype(np.int64)
+    who, inst, cat, diag = (np.r_[x, x[again]] for x in (who, inst, cat, diag))
+    adm = np.r_[adm, dis[again] + gap]
+    dis = np.r_[dis, dis[again] + gap + los2]
+    keep = dis < cal.first + cal.ndays
+    who, inst, cat, diag, adm, dis = (x[keep] for x in (who, inst, cat, diag, adm, dis))
+    m = len(who)
+    t = dis.astype(np.int64) * DAY + seconds_of_day(rng, "discharge", m)
     total, fund = amounts(rng, np.full(m, INPATIENT), cat)
     stays_c = Claims.make(patient=who, inst=inst, doctor=pick_doctor(rng, city, inst), visit=INPATIENT, t=t,
                           adm=adm, dis=dis, total=total, fund=fund, diag=diag,

@@ -95,6 +95,10 @@ def build_people(rng: np.random.Generator, n: int, year: int) -> People:
     card = np.char.add("A", np.char.zfill(((rng.permutation(n).astype(np.int64) * a + offset) % 10**8).astype("U8"), 8))
 
     group_phone = phones(rng, n_groups)
+    # many old couples list a grown child's mobile: two households, one phone, nothing amiss
+    old_pair = (head_age >= 70) & (np.bincount(household, minlength=n_groups) <= 2) & ~(np.arange(n_groups) >= n_hh)
+    lend = np.flatnonzero(old_pair & (rng.random(n_groups) < 0.3))
+    group_phone[lend] = group_phone[rng.integers(0, n_hh, len(lend))]
     phone = group_phone[household]
     street = pick(rng, geo.STREETS, n_groups)
     no = rng.integers(1, 400, n_groups).astype("U3")

@@ -133,3 +133,21 @@ def test_diagnoses_fit_everyone_but_impersonation(city):
     # pregnancy and births appear, and only for women of child-bearing age
     preg = rest["diagnosis"].str.startswith("O")
     assert preg.any()
+
+
+def test_normal_life_has_innocent_lookalikes(city):
+    """Night sales, readmissions and shared phones also happen innocently, so no detector can
+    flag them on their own."""
+    truth, claims, people, inst = city
+    planted = {cid for r in truth["rings"] for cid in r["claim_ids"]}
+    normal = claims[~claims.index.isin(planted)]
+    night = normal[(normal["visit_type"] == "pharmacy") & (normal["settled_at"].dt.hour >= 22)]
+    assert len(night) > 0
+    stays = normal[normal["visit_type"] == "inpatient"].sort_values(["patient_id", "admitted_on"])
+    same = (stays["patient_id"].to_numpy()[1:] == stays["patient_id"].to_numpy()[:-1]) & (
+        stays["institution_id"].to_numpy()[1:] == stays["institution_id"].to_numpy()[:-1])
+    gap = (pd.to_datetime(stays["admitted_on"]).to_numpy()[1:]
+           - pd.to_datetime(stays["discharged_on"]).to_numpy()[:-1]).astype("timedelta64[D]").astype(int)
+    assert (same & (gap >= 0) & (gap <= 30)).sum() > 0
+    phones = people.groupby("phone")["address"].nunique()
+    assert (phones > 1).any()
