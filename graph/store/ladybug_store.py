@@ -8,7 +8,8 @@ Several processes may open the same database: the writer (``ringtrace ingest``/`
 it read-write for the length of a load; the app opens it read-only for each request and closes it
 at once. Should LadybugDB refuse an open because another process holds its lock, the open is
 retried for ``lock_wait`` seconds and then fails with a :class:`~ringtrace.errors.StoreError`
-saying what to do.
+saying what to do. A read-only open sees every load committed before it; readers that
+open while a writer checkpoints wait for it (checked by ``tests/graph/store/test_ladybug_store.py``).
 """
 
 from __future__ import annotations
@@ -60,9 +61,13 @@ def _arrow(df: pd.DataFrame, columns) -> pa.Table:
     return pa.table(cols)
 
 
-def _lock_error(e: Exception) -> bool:
-    # LadybugDB raises plain RuntimeError; its lock failures say so in the text (no error class).
-    return "lock" in str(e).lower()
+def _busy(e: Exception) -> bool:
+    """Another process holds the file for a moment (a lock, or a checkpoint being written).
+
+    LadybugDB raises plain RuntimeError with no error code, so its text is all there is to go on.
+    """
+    text = str(e).lower()
+    return "lock" in text or "checkpoint" in text or "recovery" in text
 
 
 class LadybugStore(CypherStore):
@@ -90,7 +95,7 @@ class LadybugStore(CypherStore):
                 self._con = ladybug.Connection(self._db)
                 break
             except RuntimeError as e:
-                if not _lock_error(e) or time.monotonic() > deadline:
+                if not _busy(e) or time.monotonic() > deadline:
                     raise StoreError(
                         f"The graph store {file} cannot be opened{' read-only' if read_only else ''}: {e}. "
                         f"If another ringtrace run is writing it, wait for that run to finish and try again."

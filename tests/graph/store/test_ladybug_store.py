@@ -1,0 +1,67 @@
+"""LadybugDB specifics: a writer and short read-only opens from another process coexist."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from graph.store.ladybug_store import LadybugStore
+from ringtrace.errors import StoreError
+
+_WRITER = """
+import sys, time
+sys.path[:0] = [{here!r}, {root!r}]
+from conftest import make_city
+from graph.store.ladybug_store import LadybugStore
+c = make_city()["claims"]
+with LadybugStore({path!r}) as s:
+    for i in range(0, len(c), 86):
+        s.load(c.iloc[i : i + 86])
+        time.sleep(0.3)
+print("writer done", flush=True)
+"""
+
+
+def test_readers_open_while_a_writer_loads(tmp_path, city):
+    path = tmp_path / "graph"
+    LadybugStore(path).close()
+    here = os.path.dirname(__file__)
+    script = _WRITER.format(here=here, root=os.getcwd(), path=str(path))
+    writer = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    seen = []
+    while writer.poll() is None:
+        with LadybugStore(path, read_only=True, lock_wait=20) as reader:
+            seen.append(reader.counts()["claims"])
+        time.sleep(0.1)
+    assert writer.returncode == 0 and "writer done" in writer.stdout.read()
+    assert seen == sorted(seen), "a reader saw the graph go backwards"
+    with LadybugStore(path, read_only=True) as reader:
+        assert reader.counts()["claims"] == len(city["claims"])
+
+
+def test_a_read_only_store_refuses_to_load(tmp_path, city):
+    with LadybugStore(tmp_path / "g", read_only=True) as s:  # an empty workspace reads as empty
+        assert s.counts()["claims"] == 0
+        with pytest.raises(StoreError, match="read-only"):
+            s.load(city["claims"])
+
+
+def test_a_failed_load_leaves_the_graph_as_it_was(tmp_path, city, monkeypatch):
+    with LadybugStore(tmp_path / "g") as s:
+        s.load(city["claims"].iloc[:50])
+        before = s.counts()
+        from graph.store import ladybug_store
+
+        def boom(*a, **k):
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(ladybug_store, "aggregate", boom)  # fails after nodes and claims were copied
+        with pytest.raises(RuntimeError, match="disk full"):
+            s.load(city["claims"])
+        assert s.counts() == before
+        monkeypatch.undo()
+        assert s.load(city["claims"]) == len(city["claims"]) - 50
