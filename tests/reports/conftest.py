@@ -130,3 +130,16 @@ def scenario(ws: Workspace, rings_rows: list[tuple[list[dict], Ring]]) -> Scenar
 def small_case(fresh_ws) -> Scenario:
     """One card-collection ring, R0001: 6 patients, 3 claims each, at one pharmacy."""
     return scenario(fresh_ws, [card_ring("R0001", 6, 3)])
+
+
+@pytest.fixture
+def cli_case(fresh_ws, monkeypatch):
+    """A scenario whose readers the commands use (the analytic copy is INGEST's, tested there)."""
+    sc = scenario(fresh_ws, [card_ring("R0001", 5, 2)])
+    import reports.brief.data as brief_data
+    import reports.referral.facts as facts
+
+    monkeypatch.setattr(facts, "default_readers", lambda: (sc.claims_reader, sc.reference_reader))
+    monkeypatch.setattr(brief_data, "_default_claims", sc.claims_reader)
+    monkeypatch.setattr(brief_data, "_default_reference", sc.reference_reader)
+    return sc
