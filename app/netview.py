@@ -185,7 +185,7 @@ def network_html(
             borderWidth=4 if k in highlight else 1,
             shape=KIND_SHAPES.get(n.type, "dot"),
             size=round(_scale(node_claims.get(k, 0), max_claims, 8, 30), 1),
-            group=n.type,
+            kind=n.type,  # not vis "group": pyvis drops the colour of grouped nodes
         )
 
     values = [(e.claims or 0) if weight == "claims" else (e.fund_amount or 0.0) for e in subgraph.edges]
