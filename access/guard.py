@@ -70,6 +70,11 @@ _PLAIN_COLUMNS = frozenset({
     "institution_kind",
 })
 _DEDUPE_S = 300.0
+# Ring fields the guard shapes one by one (graph/detect/ring.py); any other field is scrubbed.
+_RING_FIELDS = frozenset({
+    "ring_id", "score", "pattern", "members", "claim_ids", "fund_amount", "first_seen", "last_seen",
+    "evidence", "roles", "districts", "detectors", "score_parts",
+})
 _SCRUB_TYPES = ("patient", "card")
 
 
@@ -280,8 +285,21 @@ class Guard:
 
     # --- masking of objects the pages hold -------------------------------------------------
     def _node(self, node: Node, refs: dict[str, dict[str, str]]) -> Node:
-        if self.identity or node.type not in PERSONAL_TYPES:
+        if self.identity:
             return node
+        if node.type not in PERSONAL_TYPES:
+            # A doctor's or an institution's own fields are not personal, but a claim or card
+            # holder reference on any node is.
+            props = dict(node.props or {})
+            touched = False
+            for k, val in list(props.items()):
+                if k in _ID_COLUMNS:
+                    props[k] = None if is_blank(val) else self._refs(_ID_COLUMNS[k], [val]).get(str(val))
+                    touched = True
+                elif k in ("phone", "address"):
+                    props[k] = _PERSON_FIELDS[k](val)
+                    touched = True
+            return Node(node.type, node.id, props) if touched else node
         raw = str(node.id)
         props = {}
         for k, val in (node.props or {}).items():
@@ -385,6 +403,13 @@ class Guard:
         for e in r.evidence:
             e.text_zh = mask_text(e.text_zh, known)
             e.text_en = mask_text(e.text_en, known)
+        # Fields a detector may add later are not known here: any member id in them becomes its
+        # token, and any other text is rewritten like the evidence.
+        tokens = {i: (refs or {}).get(t, {}).get(i) or self._refs(t, [i])[i]
+                  for group, t in _MEMBER_TYPES.items() for i in map(str, ring.members.get(group, []))}
+        for f in dataclasses.fields(r):
+            if f.name not in _RING_FIELDS:
+                setattr(r, f.name, _scrub_value(getattr(r, f.name), tokens, known))
         return r
 
     # --- rings -----------------------------------------------------------------------------
@@ -674,6 +699,18 @@ class Guard:
     def counts(self) -> dict:
         """Workspace totals (no personal data)."""
         return self.analytic.counts(self.ws)
+
+
+def _scrub_value(value, tokens: dict[str, str], known: dict[str, str]):
+    """``value`` with member ids replaced by tokens (whole strings, dict keys) and ids in text masked."""
+    if isinstance(value, str):
+        return tokens.get(value) or mask_text(value, known)
+    if isinstance(value, dict):
+        return {_scrub_value(k, tokens, known) if isinstance(k, str) else k: _scrub_value(x, tokens, known)
+                for k, x in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return type(value)(_scrub_value(x, tokens, known) for x in value)
+    return value
 
 
 def _scrub_detail(d):

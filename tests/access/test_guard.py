@@ -231,3 +231,34 @@ def test_rings_from_the_workspace_file(fresh_ws, city):
     g = Guard(fresh_ws, User("li", "leader"))
     assert _leaks(g.rings(), city.identities) == [] and len(g.rings()) == 2
     assert Guard(fresh_ws, User("wang", "investigator")).rings()[0].members["patients"][0] == city.patients.patient_id[0]
+
+
+def test_fields_a_detector_adds_later_are_scrubbed(fresh_ws, city):
+    import dataclasses
+
+    from graph.detect.ring import Ring
+
+    @dataclasses.dataclass
+    class WiderRing(Ring):
+        hubs: list = dataclasses.field(default_factory=list)
+        note: str = ""
+
+    base = city.rings()[0]
+    pid = city.patients.patient_id[0]
+    wide = WiderRing(**{f.name: getattr(base, f.name) for f in dataclasses.fields(Ring)},
+                     hubs=[pid, {"card": city.patients.card_id[0]}], note=f"hub {pid}")
+    g = Guard(fresh_ws, User("li", "leader"), rings=lambda: [wide])
+    r = g.rings()[0]
+    assert _leaks(r, city.identities) == []
+    assert r.hubs[0] == r.members["patients"][0]
+
+
+def test_holder_ids_on_other_nodes_become_tokens(fresh_ws, city):
+    from graph.store.base import Node, Subgraph
+
+    pid = city.patients.patient_id[0]
+    sg = Subgraph([Node("claim", "X1", {"patient_id": pid, "phone": "13812345678"}), Node("doctor", "D01", {"name": "李医生"})],
+                  [], 2, False)
+    out = Guard(fresh_ws, User("li", "leader"), rings=lambda: []).subgraph(sg)
+    assert _leaks(out, city.identities) == [] and is_token(out.nodes[0].props["patient_id"])
+    assert out.nodes[1].props["name"] == "李医生"
