@@ -8,8 +8,8 @@ does not arrive at the counter together evening after evening; a drawer of colle
 >>> import pandas as pd
 >>> from graph.detect.frame import ClaimFrame
 >>> rows = []
->>> for d in range(4):                      # 5 cards swiped minutes apart, 4 evenings
-...     for k in range(5):
+>>> for d in range(4):                      # 6 cards swiped minutes apart, 4 evenings
+...     for k in range(6):
 ...         rows.append((f"b{d}{k}", f"P{k}", "Y1", "OP9", f"2024-03-0{d+1} 21:{10+2*k}", 98.0))
 >>> for d in range(4):                      # ordinary customers, one visit each
 ...     rows.append((f"n{d}", f"Q{d}", "Y1", "OP9", f"2024-03-0{d+1} 10:00", 40.0))
@@ -17,9 +17,9 @@ does not arrive at the counter together evening after evening; a drawer of colle
 >>> claims["settled_at"] = pd.to_datetime(claims["settled_at"])
 >>> [c] = detect(ClaimFrame(claims))
 >>> c.pattern, len(c.cards), c.repeats, len(c.rows)
-('card_collection', 5, 4, 20)
+('card_collection', 6, 4, 24)
 >>> print(c.evidence[0].text_en)
-5 cards swiped by operator OP9 at Y1 on 4 days, each time within 8 minutes (2024-03-01 to 2024-03-04)
+6 cards swiped by operator OP9 at Y1 on 4 days, each time within 10 minutes (2024-03-01 to 2024-03-04)
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ __all__ = ["detect"]
 AFTER_HOURS = (7 * 60, 19 * 60)  # before 07:00 or from 19:00
 
 
-def detect(f, min_days: int = 3, min_cards: int = 4, window: int = 30, max_span: int = 60, min_burst: int = 3) -> list[Candidate]:
+def detect(f, min_days: int = 3, min_cards: int = 6, window: int = 60, max_span: int = 240, min_burst: int = 3) -> list[Candidate]:
     """Candidate card-collection rings (see the module docstring)."""
     if f.n == 0:
         return []

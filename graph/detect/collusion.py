@@ -43,13 +43,23 @@ __all__ = ["detect", "stays"]
 WEEK = 7
 
 
-def stays(f) -> pd.DataFrame:
-    """Inpatient stays: row, patient, institution, doctor, admit and discharge day."""
+def stays(f, split_gap: int = 5) -> pd.DataFrame:
+    """Inpatient stays: row, patient, institution, doctor, admit and discharge day, and whether
+    the stay starts an episode (False for a readmission within ``split_gap`` days: those belong
+    to split hospitalisation, not to a wave of admissions)."""
     rows = np.flatnonzero((f.visit == INPATIENT) | ((f.visit < 0) & (f.admit_day >= 0)))
     disch = np.where(f.discharge_day[rows] >= 0, f.discharge_day[rows], f.day[rows])
     admit = np.where(f.admit_day[rows] >= 0, f.admit_day[rows], disch)
-    return pd.DataFrame({"row": rows, "p": f.patient[rows], "i": f.institution[rows], "doc": f.doctor[rows],
-                         "a": admit, "d": np.maximum(disch, admit)})
+    s = pd.DataFrame({"row": rows, "p": f.patient[rows], "i": f.institution[rows], "doc": f.doctor[rows],
+                      "a": admit, "d": np.maximum(disch, admit)})
+    if s.empty:
+        s["start"] = pd.Series([], dtype=bool)
+        return s
+    s = s.sort_values(["p", "i", "a", "row"], kind="mergesort")
+    same = (s.p.to_numpy()[1:] == s.p.to_numpy()[:-1]) & (s.i.to_numpy()[1:] == s.i.to_numpy()[:-1])
+    gap = s.a.to_numpy()[1:] - s.d.to_numpy()[:-1]
+    s["start"] = np.r_[True, ~(same & (gap <= split_gap))]
+    return s.sort_values("row").reset_index(drop=True)
 
 
 def detect(f, min_size: int = 4, min_waves: int = 2, min_wave: int = 4, wave_lift: float = 3.0) -> list[Candidate]:
@@ -57,6 +67,7 @@ def detect(f, min_size: int = 4, min_waves: int = 2, min_wave: int = 4, wave_lif
     if f.n == 0:
         return []
     s = stays(f)
+    s = s[s.start]
     if s.empty:
         return []
     groups = []

@@ -108,16 +108,19 @@ def shared_identifiers(f, min_shared: int = 6) -> list[Candidate]:
     if links.empty:
         return []
     links["key"] = pd.factorize(pd.MultiIndex.from_frame(links[["kind", "node"]]), sort=True)[0] + m
-    g = ig.Graph(n=m + int(links.key.max()) + 1, edges=np.c_[links.p.to_numpy(), links.key.to_numpy()].tolist())
+    g = ig.Graph(n=m + int(links.key.max()) + 1, edges=np.c_[links.p.to_numpy(), links.key.to_numpy()])
+    comp = np.asarray(g.connected_components().membership)
+    people_per = np.bincount(comp[:m], minlength=comp.max() + 1)
+    with_card = np.zeros(len(people_per), dtype=bool)
+    with_card[comp[links.p.to_numpy()[links.kind.to_numpy() == "card"]]] = True
+    # only groups too big for a household, or joined through a card, are worth a look
+    chosen = np.flatnonzero((people_per >= 2) & ((people_per >= min_shared) | with_card))
+    links["comp"] = comp[links.p.to_numpy()]
     out = []
-    for comp in g.connected_components():
-        people = np.array([v for v in comp if v < m])
-        if len(people) < 2:
-            continue
-        mine = links[links.p.isin(people)]
+    for c in chosen:
+        people = np.flatnonzero(comp[:m] == c)
+        mine = links[links.comp == c]
         via_card = mine[mine.kind == "card"]
-        if len(people) < min_shared and via_card.empty:
-            continue
         rows = np.flatnonzero(np.isin(f.patient, people))
         ev = []
         for kind, zh, en in (("phone", "联系电话", "phone number"), ("address", "住址", "address")):

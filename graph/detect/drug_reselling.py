@@ -32,15 +32,20 @@ from graph.detect.tours import tours
 __all__ = ["detect"]
 
 
-def detect(f, min_places: int = 3, min_size: int = 3) -> list[Candidate]:
+def detect(f, min_places: int = 3, min_size: int = 3, min_tour_days: int = 2) -> list[Candidate]:
     """Candidate drug-reselling rings."""
     if f.n == 0:
         return []
     mask = f.visit != INPATIENT
+    # drugs are bought at pharmacies and clinics; a big hospital's outpatient hall is skipped
+    # (where the reference file says what an institution is)
+    kind = f.i_kind[f.institution]
+    mask &= (kind == "") | (kind == "pharmacy") | (kind == "clinic")
     # what an institution usually settles per claim, to judge a tour's amounts against
     typical = pd.Series(f.fund[mask]).groupby(f.institution[mask]).median()
     out = []
-    for t in tours(f, entity="patient", rows_mask=mask, window=120, min_places=min_places, min_size=min_size):
+    for t in tours(f, entity="patient", rows_mask=mask, window=120, min_places=min_places, min_size=min_size,
+                   min_tour_days=min_tour_days):
         rows = t.rows
         diag = f.diagnosis[rows]
         top_share, top_code = 0.0, None
@@ -64,7 +69,8 @@ def detect(f, min_places: int = 3, min_size: int = 3) -> list[Candidate]:
             ev.append(evidence(f, f"单笔金额为这些机构常见金额的 {ratio:.1f} 倍", f"amounts {ratio:.1f} times what these institutions usually settle per claim",
                                rows, "amount"))
         ev.append(evidence(f, f"统筹基金支付合计 {money(fund)} 元", f"fund paid {money(fund)} yuan in all", rows, "amount"))
-        strength = min(1.0, 0.4 + 0.3 * (top_share >= 0.6) + 0.2 * (ratio >= 1.5) + 0.1 * (pharm >= 0.5))
+        # one drug, bought dear: what reselling needs; tours alone are only a meeting pattern
+        strength = min(1.0, 0.3 + 0.35 * (top_share >= 0.6) + 0.25 * (ratio >= 1.5) + 0.1 * (pharm >= 0.5))
         out.append(Candidate.from_rows(f, "drug_reselling", "drug_tours", rows, evidence=ev, strength=strength,
                                        synchrony=t.synchrony, repeats=t.days))
     return out

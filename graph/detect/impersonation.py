@@ -34,7 +34,7 @@ from graph.detect.tours import tours
 
 __all__ = ["detect", "flags", "diagnosis_rules"]
 
-FAR_KM = 40.0
+FAR_KM = 20.0
 MAX_SPEED_KMH = 80.0
 MIN_TRIP_KM = 25.0
 
@@ -126,10 +126,10 @@ def detect(f, fl: pd.DataFrame | None = None, min_size: int = 3) -> list[Candida
         rows = t.rows
         sub = fl.iloc[rows]
         k = {name: int(sub[name].sum()) for name in ("misfit", "far", "travel", "shared")}
-        strong = k["misfit"] + k["travel"] + k["shared"]
-        share = strong / len(rows)
+        misfit_share = k["misfit"] / len(rows)
         far_share = k["far"] / len(rows)
-        if share < 0.2 and far_share < 0.6:
+        other = (k["travel"] + k["shared"]) / len(rows)
+        if misfit_share < 0.1 and far_share < 0.6 and other < 0.2:
             continue
         fund = float(f.fund[rows].sum())
         ev = [evidence(f, f"{len(t.members)} 张医保卡在 {t.days} 天内一同出现在 {t.places} 家机构(同一机构同一时段结算)",
@@ -148,7 +148,10 @@ def detect(f, fl: pd.DataFrame | None = None, min_size: int = 3) -> list[Candida
             r = rows[sub.shared.to_numpy()]
             ev.append(evidence(f, f"{k['shared']} 笔结算所用的卡登记在多名参保人名下", f"{k['shared']} claims on a card settled under several insured people", r, "identity"))
         ev.append(evidence(f, f"统筹基金支付合计 {money(fund)} 元", f"fund paid {money(fund)} yuan in all", rows, "amount"))
-        strength = min(1.0, 0.45 + 0.5 * min(1.0, share / 0.5) + 0.1 * (far_share >= 0.6))
+        # a diagnosis that cannot be the holder's is the strongest sign; distance and speed also
+        # fit brokers of other schemes who drive their people around
+        strength = min(1.0, 0.35 + 0.45 * min(1.0, misfit_share / 0.25) + 0.1 * (far_share >= 0.6)
+                       + 0.1 * min(1.0, other / 0.2))
         roles = {f"card:{c}": "instrument" for c in f.labels["card"][np.unique(f.card[rows])]}
         out.append(Candidate.from_rows(f, "impersonation", "impersonation", rows, evidence=ev, strength=strength,
                                        synchrony=t.synchrony, repeats=t.days, roles=roles))

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from graph.detect.candidate import evidence
+from graph.detect.frame import INPATIENT
 
 __all__ = ["assess"]
 
@@ -71,15 +72,18 @@ def assess(f, patients: np.ndarray, rows: np.ndarray) -> tuple[float, list]:
         if codes.str.startswith(CHECKUP_CODES).mean() >= 0.8:
             reasons.append(evidence(f, "绝大多数结算为健康检查(Z00–Z02)", "nearly all claims are health checks (Z00–Z02)", rows, "legit"))
             penalty = max(penalty, 0.8)
-    # 3. one doctor's regular patients, each on their own day: a specialist's panel
+    # 3. one doctor's regular outpatients with one chronic condition, each on their own day,
+    #    at ordinary prices: a specialist's panel
     docs = f.doctor[rows]
-    if (docs >= 0).any() and len(rows) >= 10:
+    outpatient = float((f.visit[rows] != INPATIENT).mean())
+    if (docs >= 0).any() and len(rows) >= 10 and outpatient >= 0.8 and (diag >= 0).any():
         vc = pd.Series(docs[docs >= 0]).value_counts()
+        top_diag = pd.Series(diag[diag >= 0]).value_counts().iloc[0] / len(rows)
         per_day = pd.Series(f.patient[rows]).groupby(f.day[rows]).nunique()
-        if vc.iloc[0] / len(rows) >= 0.9 and per_day.median() <= 2 and len(per_day) >= 10:
+        if vc.iloc[0] / len(rows) >= 0.9 and top_diag >= 0.6 and per_day.median() <= 2 and len(per_day) >= 10:
             doc = f.labels["doctor"][vc.index[0]]
-            reasons.append(evidence(f, f"均为医师 {doc} 的复诊患者,各自在不同日期就诊(每天中位数 {per_day.median():.0f} 人)",
-                                    f"all regular patients of doctor {doc}, each coming on their own day (median {per_day.median():.0f} a day)",
+            reasons.append(evidence(f, f"均为医师 {doc} 的慢病复诊患者,各自在不同日期就诊(每天中位数 {per_day.median():.0f} 人)",
+                                    f"all chronic patients of doctor {doc}, each coming on their own day (median {per_day.median():.0f} a day)",
                                     rows, "legit"))
             penalty = max(penalty, 0.6)
     return penalty, reasons

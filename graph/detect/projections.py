@@ -62,12 +62,13 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     """Entity pairs that share groups.
 
     Returns a DataFrame sorted by (a, b) with a < b: ``days`` (distinct ``when`` values shared),
-    ``places`` (distinct ``where`` values), ``weight`` (sum over distinct days of the group's
+    ``places`` (distinct ``where`` values), ``tour_days`` (``when`` values on which the pair
+    shared two or more ``where`` values), ``weight`` (sum over distinct days of the group's
     1/log2(1+size)), ``deg_a``/``deg_b`` (the entities' distinct ``when`` counts) and ``expected``
     (shared days expected by chance).
     """
     m = memberships(groups, np.asarray(entity), when, where)
-    cols = ["a", "b", "days", "places", "weight", "deg_a", "deg_b", "expected"]
+    cols = ["a", "b", "days", "places", "tour_days", "weight", "deg_a", "deg_b", "expected"]
     if m.empty:
         return pd.DataFrame({c: pd.Series([], dtype="float64" if c in ("weight", "expected") else "int64") for c in cols})
     size = m.groupby("g")["e"].transform("size").to_numpy()
@@ -98,8 +99,13 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     })
     by_day = pairs.groupby(["a", "b", "when"], sort=False)["w"].max().reset_index()
     out = by_day.groupby(["a", "b"], sort=True).agg(days=("when", "size"), weight=("w", "sum")).reset_index()
-    places = pairs.drop_duplicates(["a", "b", "where"]).groupby(["a", "b"], sort=True).size()
+    stops = pairs.drop_duplicates(["a", "b", "when", "where"])
+    places = stops.drop_duplicates(["a", "b", "where"]).groupby(["a", "b"], sort=True).size()
     out["places"] = places.to_numpy()
+    # days on which the pair was together at two or more places: touring, not just meeting
+    per_day = stops.groupby(["a", "b", "when"], sort=False).size()
+    multi = (per_day >= 2).groupby(level=[0, 1], sort=True).sum()
+    out["tour_days"] = multi.reindex(pd.MultiIndex.from_frame(out[["a", "b"]]), fill_value=0).to_numpy()
     out["deg_a"] = degree.reindex(out["a"]).to_numpy()
     out["deg_b"] = degree.reindex(out["b"]).to_numpy()
     out["expected"] = out["deg_a"] * out["deg_b"] * q

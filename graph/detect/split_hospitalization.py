@@ -19,7 +19,7 @@ institutions) is running a scheme.
 >>> c.pattern, f"{len(c.patients)} patients", f"{len(c.rows)} claims"
 ('split_hospitalization', '8 patients', '16 claims')
 >>> print(c.evidence[0].text_en)
-8 readmissions to H1 within 3 days of discharge: 8 of 16 stays (50%), against 0.0% elsewhere in the city
+8 readmissions to H1 within 5 days of discharge: 8 of 16 stays (50%), against 0.0% elsewhere in the city
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from graph.detect.frame import INPATIENT, log10_poisson_sf
 __all__ = ["detect", "readmissions"]
 
 
-def readmissions(f, max_gap: int = 3) -> pd.DataFrame:
+def readmissions(f, max_gap: int = 5) -> pd.DataFrame:
     """Pairs of consecutive stays of one patient at one institution, with the gap in days.
 
     Columns: prev, next (claim rows), institution, patient, gap, split (gap <= max_gap).
@@ -51,7 +51,7 @@ def readmissions(f, max_gap: int = 3) -> pd.DataFrame:
                          "patient": prev.p.to_numpy(), "gap": gap, "split": (gap >= 0) & (gap <= max_gap)})
 
 
-def detect(f, max_gap: int = 3, min_splits: int = 5, min_surprise: float = 3.0, min_lift: float = 3.0) -> list[Candidate]:
+def detect(f, max_gap: int = 5, min_splits: int = 5, min_surprise: float = 3.0, min_lift: float = 3.0) -> list[Candidate]:
     """Candidate split-hospitalisation schemes, one per institution."""
     if f.n == 0:
         return []

@@ -4,7 +4,8 @@ Shared by :mod:`graph.detect.drug_reselling` (chronic patients touring pharmacie
 broker) and :mod:`graph.detect.impersonation` (a broker moving borrowed cards). Pairs are
 counted over (institution, ``window``-minute) groups on two staggered grids; a pair must share
 ``min_places`` different institutions, which a family or a nursing home that always goes to
-the same clinic does not.
+the same clinic does not, and (``min_tour_days``) be seen at two or more of them on one day:
+neighbours who happen to use the same few local pharmacies meet at one at a time.
 
 >>> import pandas as pd
 >>> from graph.detect.frame import ClaimFrame
@@ -42,7 +43,8 @@ class Tour:
 
 
 def tours(f, entity: str = "patient", rows_mask: np.ndarray | None = None, window: int = 120,
-          min_places: int = 3, min_size: int = 3, max_group: int = 60, min_days: int = 1) -> list[Tour]:
+          min_places: int = 3, min_size: int = 3, max_group: int = 60, min_days: int = 1,
+          min_tour_days: int = 0) -> list[Tour]:
     """Groups of ``entity`` codes that visit ``min_places`` or more institutions together."""
     if f.n == 0:
         return []
@@ -51,7 +53,7 @@ def tours(f, entity: str = "patient", rows_mask: np.ndarray | None = None, windo
         ent = np.where(rows_mask, ent, -1)
     groups = [window_keys([f.institution], f.minute, window, 0), window_keys([f.institution], f.minute, window, window // 2)]
     pairs = cooccurrence(groups, ent, [f.day, f.day], [f.institution, f.institution], max_group=max_group)
-    pairs = pairs[(pairs.places >= min_places) & (pairs.days >= min_days)]
+    pairs = pairs[(pairs.places >= min_places) & (pairs.days >= min_days) & (pairs.tour_days >= min_tour_days)]
     out = []
     for members in clusters(pairs, min_size=min_size, max_size=150, weight="weight"):
         members = np.asarray(members)
