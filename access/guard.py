@@ -499,9 +499,12 @@ class Guard:
         h, cap = v.hops(hops), v.limit(max_nodes)
         a, b = _as_datetime(since), _as_datetime(until, end=True)
         sg = self.store.neighbourhood(t, raw, hops=h, max_nodes=cap, since=a, until=b)
-        self._record("view_entity", f"{t}:{raw}", {"hops": h, "max_nodes": cap,
-                                                    "since": str(a.date()) if a else None,
-                                                    "until": str(b.date()) if b else None})
+        detail = {"hops": h, "max_nodes": cap}
+        if a:
+            detail["since"] = str(a.date())
+        if b:
+            detail["until"] = str(b.date())
+        self._record("view_entity", f"{t}:{raw}", detail)
         return self.subgraph(sg)
 
     def entity(self, type, ref) -> EntitySummary | None:
