@@ -16,6 +16,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from ingest.synth import geo
 from ingest.synth.city import build_city
@@ -36,7 +37,8 @@ _INPUT_KINDS = ("claims", "institutions", "doctors", "patients")
 
 
 def generate(out_dir, patients: int = 20000, seed: int = 7, fmt: str = "csv", year: int = DEFAULT_YEAR) -> dict:
-    """Write ``out_dir/input/{claims,institutions,doctors,patients}.<ext>`` and ``out_dir/truth.json``.
+    """Write ``out_dir/input/{claims,institutions,doctors,patients}.<ext>``, ``out_dir/truth.json`` and
+    ``out_dir/districts.csv`` (the 区县 with their codes and centroids).
 
     Returns counts: patients, claims, institutions, doctors, rings, legit_groups, planted_claims,
     and the paths written.
@@ -86,6 +88,11 @@ def generate(out_dir, patients: int = 20000, seed: int = 7, fmt: str = "csv", ye
         "rings": [_entry(g, i, "ring_id", "P", claims, serial, people, city, year) for i, g in enumerate(reg.rings)],
         "legit_groups": [_entry(g, i, "group_id", "L", claims, serial, people, city, year) for i, g in enumerate(reg.legit)],
     }
+    # the map, for whoever wants distances from a patient's district (not part of the input)
+    districts = out_dir / "districts.csv"
+    pd.DataFrame({"region": geo.DISTRICT_NAMES, "code": geo.DISTRICT_CODES, "lat": geo.DISTRICT_LAT,
+                  "lon": geo.DISTRICT_LON}).to_csv(districts, index=False, encoding="utf-8")
+    paths["districts"] = districts
     truth_path = out_dir / "truth.json"
     tmp = truth_path.with_name("truth.json.tmp")
     tmp.write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -32,6 +32,8 @@ def plant(rng, people, city, cal, picker, reg) -> list[Claims]:
 
         after_hours_p = rng.uniform(0.5, 0.95)  # camouflage: some rings swipe in opening hours
         base = rng.uniform(120, 380)
+        jitter = rng.uniform(0.005, 0.04)  # how carefully the amounts are varied to look natural
+        max_gap = int(rng.integers(150, 420))  # seconds between swipes
         share = rng.uniform(0.75, 0.9)
         code = dx.code_index(dx.CHRONIC_CODES[:3])[rng.integers(0, 3)]
         first = cal.first + int(rng.integers(0, cal.ndays // 2))
@@ -48,8 +50,8 @@ def plant(rng, people, city, cal, picker, reg) -> list[Claims]:
                 start = int(rng.integers(19 * 3600, int(22.5 * 3600)))
             else:
                 start = int(rng.integers(9 * 3600, 16 * 3600))
-            t = day * DAY + start + np.cumsum(rng.integers(30, 300, m))
-            total = round_cents(base * rng.uniform(0.98, 1.02, m))
+            t = day * DAY + start + np.cumsum(rng.integers(30, max_gap, m))
+            total = round_cents(base * rng.uniform(1 - jitter, 1 + jitter, m))
             fund = np.minimum(round_cents(total * share), total)
             visit = PHARMACY_VISIT if cat == PHARMACY else OUTPATIENT
             out.append(Claims.make(patient=rng.permutation(who), inst=inst, doctor=doctor, visit=visit, t=t,

@@ -38,6 +38,8 @@ def plant(rng, people, city, cal, picker, reg) -> list[Claims]:
         median = rng.uniform(9000, 16000)
         share = rng.uniform(0.82, 0.9)
         n_waves = int(rng.integers(2, 5))
+        spread = int(rng.integers(3, 10))  # days over which a wave is admitted
+        los_lo = int(rng.integers(6, 10))
         first = cal.first + int(rng.integers(0, 60))
         wave_days = first + np.cumsum(np.r_[0, rng.integers(55, 110, n_waves - 1)])
         for wd in wave_days:
@@ -45,8 +47,8 @@ def plant(rng, people, city, cal, picker, reg) -> list[Claims]:
             m = len(who)
             if m < 3:
                 continue
-            adm = wd + rng.integers(0, 6, m)
-            los = rng.integers(8, 16, m)
+            adm = wd + rng.integers(0, spread, m)
+            los = rng.integers(los_lo, los_lo + 8, m)
             dis = adm + los
             keep = dis < cal.first + cal.ndays
             who, adm, dis, m = who[keep], adm[keep], dis[keep], int(keep.sum())

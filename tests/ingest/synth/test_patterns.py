@@ -32,7 +32,7 @@ def test_card_collection_bursts(city):
         assert inst.loc[rows["institution_id"].iloc[0], "kind"] in ("pharmacy", "clinic")
         for _, burst in rows.groupby(rows["settled_at"].dt.date):
             gaps = burst["settled_at"].diff().dropna().dt.total_seconds()
-            assert (gaps <= 300).all()
+            assert (gaps <= 420).all()  # minutes apart
         amounts = rows["total_amount"]
         assert (amounts / amounts.median()).between(0.95, 1.05).all()
         assert rows["settled_at"].dt.date.nunique() >= 4  # repeated over weeks
