@@ -260,23 +260,30 @@ def register_reportlab() -> tuple[str, str]:
     return FONT, FONT_BOLD
 
 
+@lru_cache(maxsize=1)
+def _matplotlib_family() -> str:
+    """Add the prepared files to matplotlib's font list once per process; their family name."""
+    from matplotlib import font_manager
+
+    font = cjk_font()
+    for path in (font.regular, font.bold):
+        font_manager.fontManager.addfont(str(path))
+    return font_manager.FontProperties(fname=str(font.regular)).get_name()
+
+
 @contextmanager
 def matplotlib_fonts():
     """rc settings under which matplotlib draws Chinese with the same font (no global change)."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
-    from matplotlib import font_manager, rc_context
+    from matplotlib import rc_context
 
-    font = cjk_font()
-    names = []
-    for path in (font.regular, font.bold):
-        font_manager.fontManager.addfont(str(path))
-        names.append(font_manager.FontProperties(fname=str(path)).get_name())
+    family = _matplotlib_family()
     with rc_context({
         "font.family": "sans-serif",
-        "font.sans-serif": [names[0], "DejaVu Sans"],
+        "font.sans-serif": [family, "DejaVu Sans"],
         "axes.unicode_minus": False,
         "pdf.fonttype": 42,
     }):
-        yield names[0]
+        yield family

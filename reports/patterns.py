@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-__all__ = ["PATTERN_ZH", "KIND_ZH", "ROLE_ZH", "VISIT_ZH", "pattern_name", "pattern_explanation"]
+__all__ = ["PATTERN_ZH", "KIND_ZH", "KIND_SHORT_ZH", "ROLE_ZH", "VISIT_ZH", "pattern_name", "pattern_explanation"]
 
 # pattern -> (name, how it works, in words a police officer needs no training to read)
 PATTERN_ZH: dict[str, tuple[str, str]] = {
@@ -50,6 +50,15 @@ KIND_ZH: dict[str, str] = {
     "cards": "医保卡",
     "doctors": "医保医师",
     "institutions": "定点医药机构",
+    "operators": "操作员",
+}
+
+# for narrow table columns
+KIND_SHORT_ZH: dict[str, str] = {
+    "patients": "参保人",
+    "cards": "医保卡",
+    "doctors": "医师",
+    "institutions": "机构",
     "operators": "操作员",
 }
 

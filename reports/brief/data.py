@@ -14,7 +14,7 @@ The returned dict (all lists sorted largest first unless said otherwise)::
                    referred), fund_referred_fen, fund_dismissed_fen
     by_status      [{status, label_zh, label_en, rings, fund_fen}]   in lifecycle order
     by_pattern     [{pattern, label_zh, rings, fund_fen}]
-    by_district    [{district, rings, fund_fen}]
+    by_district    [{district, rings, fund_fen}]   district of the rings' institutions
     top_institutions [{institution_id, name, district, rings, claims, fund_fen}]   top 10
     top_doctors    [{doctor_id, institution_id, rings, claims, fund_fen}]        top 10
     referrals      [{ring_id, case_no, date, pattern, label_zh, fund_fen}]       in date order
@@ -145,11 +145,11 @@ def summary(ws: Workspace, *, rings: list[Ring] | None = None,
                   for p, rs in grouped(lambda r: [r.pattern]).items()]
 
     def districts(r: Ring) -> list[str]:
-        if r.districts:
-            return list(dict.fromkeys(r.districts))
+        # where the money was paid out: the institutions' districts; the detector's list also
+        # holds the patients' home districts, which would spread one ring over the whole city
         found = [inst_region.get(str(i), "") for i in r.members.get("institutions") or []]
         found = [d for d in dict.fromkeys(found) if d]
-        return found or [UNKNOWN_DISTRICT]
+        return found or list(dict.fromkeys(r.districts)) or [UNKNOWN_DISTRICT]
 
     by_district = [{"district": d, "rings": len(rs), "fund_fen": group_fund(rs)}
                    for d, rs in grouped(districts).items()]

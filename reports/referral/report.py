@@ -14,7 +14,7 @@ from reportlab.platypus import KeepTogether, PageBreak, Spacer
 from reportlab.lib.units import mm
 
 from reports.money import yuan
-from reports.patterns import KIND_ZH, ROLE_ZH, pattern_explanation, pattern_name
+from reports.patterns import KIND_SHORT_ZH, KIND_ZH, ROLE_ZH, pattern_explanation, pattern_name
 from reports.pdf import para, png_image, styles, table, write_pdf
 from reports.referral.facts import CaseFacts
 from reports.referral.network import network_png
@@ -135,9 +135,9 @@ def _pattern_section(facts: CaseFacts, st) -> list:
 
 def _suspect_section(facts: CaseFacts, st) -> list:
     t = facts.config.thresholds
-    rows = [["序号", "类别", "编号", "姓名/名称", "作用", "结算单数", "统筹基金支付(元)", "数额档次"]]
+    rows = [["序号", "类别", "编号", "姓名/名称", "作用", "笔数", "统筹基金支付(元)", "数额档次"]]
     for i, s in enumerate(facts.suspects, start=1):
-        rows.append([str(i), KIND_ZH[s.kind], s.id, s.name or "—", ROLE_ZH[s.role], str(s.claims),
+        rows.append([str(i), KIND_SHORT_ZH[s.kind], s.id, s.name or "—", ROLE_ZH[s.role], str(s.claims),
                      yuan(s.fund_fen), BAND_ZH[band(s.fund_fen, t)]])
     org = facts.organisers
     if org:
@@ -151,7 +151,7 @@ def _suspect_section(facts: CaseFacts, st) -> list:
             f"参保人金额之和为 {yuan(patients_sum)} 元" +
             ("(等于统筹基金支付合计)。" if patients_sum == facts.fund_fen else "。"))
     return [para("三、涉案人员及其作用", st.h1), para(lead, st.indent),
-            table(rows, [11, 24, 29, 24, 14, 17, 30, 25], st, right_cols=(0, 5, 6)),
+            table(rows, [10, 14, 35, 24, 15, 15, 34, 27], st, right_cols=(0, 5, 6)),
             para(note, st.small)]
 
 
