@@ -115,15 +115,18 @@ def _entry(g: Group, i: int, id_key: str, prefix: str, claims: Claims, serial: n
     s = np.sort(serial[mine])
     p = claim_id_prefix(year)
     days = claims.t[mine] // 86_400
+    patients = np.intersect1d(g.patients, claims.patient[mine])
     entry = {
         id_key: f"{prefix}{i + 1:03d}",
         ("pattern" if g.is_ring else "kind"): g.kind,
+        # members are those the group's claims actually name: a recruit who never turned up is
+        # not evidence, and no detector could find them
         "members": {
-            "patients": people.pid[g.patients].tolist(),
-            "cards": people.card[g.patients].tolist(),
-            "doctors": city.doc_id[g.doctors].tolist(),
-            "institutions": city.inst_id[g.institutions].tolist(),
-            "operators": city.op_id[g.operators].tolist(),
+            "patients": people.pid[patients].tolist(),
+            "cards": people.card[patients].tolist(),
+            "doctors": city.doc_id[np.intersect1d(g.doctors, claims.doctor[mine])].tolist(),
+            "institutions": city.inst_id[np.intersect1d(g.institutions, claims.inst[mine])].tolist(),
+            "operators": city.op_id[np.intersect1d(g.operators, claims.op[mine])].tolist(),
         },
         "claim_ids": [f"{p}{x:010d}" for x in s],
         "fund_amount": round(float(claims.fund[mine].sum()), 2),

@@ -51,9 +51,13 @@ class Registry:
             self.legit.append(g)
         return g.tag
 
-    def free(self, rng: np.random.Generator, k: int, candidates: np.ndarray | None = None) -> np.ndarray:
-        """Up to k distinct people not yet in any group, drawn from ``candidates`` (default all)."""
+    def free(self, rng: np.random.Generator, k: int, candidates: np.ndarray | None = None,
+             exclude: np.ndarray | None = None) -> np.ndarray:
+        """Up to k distinct people not yet in any group nor in ``exclude``, drawn from
+        ``candidates`` (default: everyone)."""
         pool = np.flatnonzero(~self.used) if candidates is None else candidates[~self.used[candidates]]
+        if exclude is not None and len(exclude):
+            pool = np.setdiff1d(pool, exclude)
         if len(pool) == 0:
             return pool
         return rng.choice(pool, size=min(k, len(pool)), replace=False)

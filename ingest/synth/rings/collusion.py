@@ -31,8 +31,9 @@ def plant(rng, people, city, cal, picker, reg) -> list[Claims]:
         far = np.flatnonzero((people.district != home) & (people.age >= 60) & (people.nursing_home < 0))
         # camouflage: a share of recruits are younger or local
         n_far = int(round(size * rng.uniform(0.55, 0.85)))
-        recruits = np.concatenate([reg.free(rng, n_far, far),
-                                   reg.free(rng, size - n_far, np.flatnonzero((people.age >= 35) & (people.nursing_home < 0)))])
+        elderly_far = reg.free(rng, n_far, far)
+        recruits = np.concatenate([elderly_far, reg.free(rng, size - n_far, np.flatnonzero(
+            (people.age >= 35) & (people.nursing_home < 0)), elderly_far)])
         tag = reg.add("doctor_patient_collusion", True, recruits, ring_docs, [inst])
         codes = dx.code_index(rng.choice(_FAKE_DX, size=int(rng.integers(2, 4)), replace=False))
         median = rng.uniform(9000, 16000)

@@ -19,11 +19,14 @@ def plant(rng, people, city, cal, picker, reg) -> list[Claims]:
     venues_all = np.flatnonzero(np.isin(city.category, (PHARMACY, CLINIC)))
     for _ in range(int(rng.integers(3, 6)) + len(people) // 150_000):
         size = int(rng.integers(6, 18))
-        chronic = np.flatnonzero((people.chronic >= 0) & (people.age >= 40) & (people.nursing_home < 0))
-        members = reg.free(rng, size, chronic)
-        if len(members) < size:
-            members = np.concatenate([members, reg.free(rng, size - len(members), np.flatnonzero(people.age >= 40))])
-        code = dx.code_index(dx.EXPENSIVE_DRUG_CODES)[rng.integers(0, len(dx.EXPENSIVE_DRUG_CODES))]
+        drug = dx.EXPENSIVE_DRUG_CODES[rng.integers(0, len(dx.EXPENSIVE_DRUG_CODES))]
+        code = dx.code_index([drug])[0]
+        # 门诊特病 patients with the condition the drug treats; other chronic patients fill up
+        ill = (people.age >= 40) & (people.nursing_home < 0)
+        members = reg.free(rng, size, np.flatnonzero(ill & (people.chronic == np.flatnonzero(dx.CHRONIC_CODES == drug)[0])))
+        for extra in (ill & (people.chronic >= 0), ill):
+            if len(members) < size:
+                members = np.concatenate([members, reg.free(rng, size - len(members), np.flatnonzero(extra), members)])
         price = rng.uniform(600, 1500)
         share = rng.uniform(0.6, 0.75)
         circuit = rng.choice(venues_all, size=min(len(venues_all), int(rng.integers(6, 12))), replace=False)

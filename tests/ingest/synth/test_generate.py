@@ -58,7 +58,11 @@ def test_truth_claims_exist_and_belong_to_members(small_city):
     assert claims.index.is_unique
     for g in small_city.truth["rings"] + small_city.truth["legit_groups"]:
         rows = claims.loc[g["claim_ids"]]
-        assert set(rows["patient_id"]) <= set(g["members"]["patients"]), g.get("ring_id", g.get("group_id"))
+        assert set(rows["patient_id"]) == set(g["members"]["patients"]), g.get("ring_id", g.get("group_id"))
+        assert set(rows["card_id"]) == set(g["members"]["cards"])
+        assert set(rows["institution_id"]) >= set(g["members"]["institutions"])
+        assert set(rows["doctor_id"]) >= set(g["members"]["doctors"])
+        assert set(rows["operator_id"]) >= set(g["members"]["operators"])
         if "fund_amount" in g:
             assert rows["fund_amount"].astype(float).sum() == pytest.approx(g["fund_amount"], abs=0.05)
 
