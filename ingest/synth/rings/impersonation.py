@@ -28,7 +28,7 @@ def plant(rng, people, city, cal, picker, reg) -> list[Claims]:
         if len(holders) < 3:
             continue
         dist = haversine_km(DISTRICT_LAT[home], DISTRICT_LON[home], city.lat, city.lon)
-        far = np.flatnonzero((dist > 25) & np.isin(city.category, (CLINIC, L2, PRIVATE, PHARMACY)))
+        far = np.flatnonzero((dist > 30) & np.isin(city.category, (CLINIC, L2, PRIVATE, PHARMACY)))
         if len(far) < 2:
             far = np.flatnonzero(city.district != home)
         venues = rng.choice(far, size=min(len(far), int(rng.integers(2, 5))), replace=False)
@@ -58,12 +58,12 @@ def plant(rng, people, city, cal, picker, reg) -> list[Claims]:
             out.append(Claims.make(patient=who, inst=inst_a, doctor=pick_doctor(rng, city, inst_a), visit=visit, t=t,
                                    total=total, fund=fund, diag=diag, op=pick_operator(rng, city, inst_a, t),
                                    tag=_PENDING))
-            # impossible travel: the real holder at the home pharmacy within the hour
+            # impossible travel: the real holder buys medicine at home within twenty minutes
             if rng.random() < 0.4:
                 j = int(rng.integers(0, m))
                 p = who[j]
                 near = picker.pick(rng, np.array([PHARMACY]), np.array([people.district[p]]), 1.0)
-                t_home = t[j] + int(rng.choice([-1, 1]) * rng.integers(15 * 60, 50 * 60))
+                t_home = t[j] + int(rng.choice([-1, 1]) * rng.integers(5 * 60, 20 * 60))  # 30+ km: 90+ km/h
                 tot, fu = amounts(rng, np.array([PHARMACY_VISIT]), np.array([PHARMACY]))
                 out.append(Claims.make(patient=[p], inst=near, doctor=-1, visit=PHARMACY_VISIT, t=[t_home], total=tot,
                                        fund=fu, diag=dx.code_index(["J06.9"])[0],
