@@ -1,6 +1,5 @@
 import hashlib
 
-import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
