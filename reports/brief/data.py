@@ -43,10 +43,10 @@ UNKNOWN_DISTRICT = "未注明"
 SUMMARY_CLAIM_COLUMNS = ["claim_id", "institution_id", "doctor_id", "settled_at", "fund_amount"]
 
 
-def _default_claims(ws: Workspace) -> pd.DataFrame:
-    from ingest.analytic import read_claims
+def _default_claims(ws: Workspace, claim_ids: set[str]) -> pd.DataFrame:
+    from reports.claims import read_claims_by_id
 
-    return read_claims(ws, columns=SUMMARY_CLAIM_COLUMNS)
+    return read_claims_by_id(ws, claim_ids, columns=SUMMARY_CLAIM_COLUMNS)
 
 
 def _default_reference(ws: Workspace, kind: str):
@@ -78,7 +78,9 @@ def summary(ws: Workspace, *, rings: list[Ring] | None = None,
     """
     if rings is None:
         rings = read_rings_json(ws.rings_json) if ws.rings_json.is_file() else []
-    claims_reader = claims_reader or _default_claims
+    if claims_reader is None:
+        wanted = {str(c) for r in rings for c in r.claim_ids}
+        claims_reader = lambda w: _default_claims(w, wanted)  # noqa: E731
     reference_reader = reference_reader or _default_reference
     claims = _ring_claims(rings, claims_reader(ws) if rings else None)
     have_claims = not claims.empty

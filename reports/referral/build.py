@@ -101,7 +101,7 @@ def build_pack(ws: Workspace, ring_id: str, out_dir, user=None, *, case_no: str 
         raise InputError("The case number is empty. Give one with --case-no, or leave it out to number it automatically.")
     case_no = (case_no.strip() if case_no else None) or existing_case_no(ws, ring_id) or next_case_no(ws, config, made_at)
     if claims_reader is None or reference_reader is None:
-        default_claims, default_reference = facts_module.default_readers()
+        default_claims, default_reference = facts_module.default_readers(ring.claim_ids)
         claims_reader = claims_reader or default_claims
         reference_reader = reference_reader or default_reference
     facts = gather(ws, ring, config, case_no, claims_reader, reference_reader, made_at)

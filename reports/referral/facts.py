@@ -53,16 +53,19 @@ class CaseFacts:
         return len(self.ring.members.get(kind) or [])
 
 
-def default_readers() -> tuple[ClaimsReader, ReferenceReader]:
-    """The analytic copy's readers (INGEST); imported late so tests can inject their own."""
+def default_readers(claim_ids: list[str]) -> tuple[ClaimsReader, ReferenceReader]:
+    """The analytic copy's readers (INGEST), reading only ``claim_ids``; imported late so
+    tests can inject their own."""
     try:
-        from ingest.analytic import read_claims, read_reference
+        from ingest.analytic import read_reference
+
+        from reports.claims import read_claims_by_id
     except ModuleNotFoundError as e:
         raise WorkspaceError(
             "This installation cannot read the analytic copy of the claims (ingest.analytic is "
             "missing). Reinstall ringtrace with pip install -e . and run the command again."
         ) from e
-    return (lambda ws: read_claims(ws)), read_reference
+    return (lambda ws: read_claims_by_id(ws, claim_ids)), read_reference
 
 
 def load_ring(ws: Workspace, ring_id: str) -> Ring:

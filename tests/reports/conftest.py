@@ -139,7 +139,7 @@ def cli_case(fresh_ws, monkeypatch):
     import reports.brief.data as brief_data
     import reports.referral.facts as facts
 
-    monkeypatch.setattr(facts, "default_readers", lambda: (sc.claims_reader, sc.reference_reader))
-    monkeypatch.setattr(brief_data, "_default_claims", sc.claims_reader)
+    monkeypatch.setattr(facts, "default_readers", lambda ids: (sc.claims_reader, sc.reference_reader))
+    monkeypatch.setattr(brief_data, "_default_claims", lambda ws, ids: sc.claims)
     monkeypatch.setattr(brief_data, "_default_reference", sc.reference_reader)
     return sc

@@ -237,3 +237,14 @@ def test_configured_bureau_and_addressee_appear(small_case, tmp_path):
     pdf, _ = build_pack(small_case.ws, "R0001", tmp_path, **small_case.readers())
     text = pdf_text(pdf)
     assert "舟山市医疗保障局" in text and "舟山市公安局:" in text and "舟医保移〔" in text
+
+
+def test_case_history_is_in_the_timeline(small_case, tmp_path):
+    cases.set_status(small_case.ws, "R0001", "under_review", user="wang")
+    cases.set_status(small_case.ws, "R0001", "confirmed", user="zhou")
+    pdf, _ = build_pack(small_case.ws, "R0001", tmp_path, **small_case.readers())
+    text = pdf_text(pdf)
+    assert "线索处理经过" in text and "核查中" in text and "已确认" in text and "zhou" in text
+    # the claims timeline: three weekly waves of swipes
+    for day in ("2024-03-01", "2024-03-08", "2024-03-15"):
+        assert day in text
