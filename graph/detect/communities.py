@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from graph.detect.candidate import Candidate, evidence, money
-from graph.detect.frame import log10_poisson_sf
+from graph.detect.frame import log10_poisson_sf, log10_poisson_sf_array
 from graph.detect.projections import cooccurrence, window_keys
 
 __all__ = ["leiden", "shared_identifiers", "projection"]
@@ -52,7 +52,7 @@ def leiden(f, pairs: pd.DataFrame | None = None, min_days: int = 3, min_size: in
     pairs = pairs[pairs.days >= min_days]
     if pairs.empty:
         return []
-    surprise = np.array([log10_poisson_sf(k, mu) for k, mu in zip(pairs.days.to_numpy(), pairs.expected.to_numpy())])
+    surprise = log10_poisson_sf_array(pairs.days.to_numpy(), pairs.expected.to_numpy())
     keep = surprise >= 2.0
     pairs, surprise = pairs[keep], surprise[keep]
     if pairs.empty:

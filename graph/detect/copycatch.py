@@ -32,31 +32,35 @@ __all__ = ["climb", "detect"]
 
 
 def climb(f, seed: np.ndarray, delta: int = 120, rho: float = 0.5, min_page: int = 3, iters: int = 10):
-    """Local search from ``seed`` patient codes: (users, pages DataFrame[i, day, centre])."""
+    """Local search from ``seed`` patient codes: (users, pages DataFrame[key, i, day, centre])."""
     users = np.unique(seed)
+    key = f.place_day()
     rows = np.flatnonzero(np.isin(f.patient, users))
-    acts = pd.DataFrame({"i": f.institution[rows], "day": f.day[rows], "t": f.minute[rows], "u": f.patient[rows]})
+    acts = pd.DataFrame({"k": key[rows], "t": f.minute[rows], "u": f.patient[rows]})
     need = max(min_page, int(np.ceil(0.3 * len(users))))
-    pages = acts.groupby(["i", "day"]).agg(n=("u", "nunique"), centre=("t", "median"))
+    pages = acts.groupby("k").agg(n=("u", "nunique"), centre=("t", "median"))
     pages = pages[pages.n >= need][["centre"]]
     for _ in range(iters):
         if pages.empty:
-            return users, pages.reset_index()
-        # every action anyone took on these pages
-        key = pd.MultiIndex.from_arrays([f.institution, f.day])
-        on = np.flatnonzero(key.isin(pages.index))
-        a = pd.DataFrame({"i": f.institution[on], "day": f.day[on], "t": f.minute[on], "u": f.patient[on]})
-        a = a.join(pages, on=["i", "day"])
+            break
+        # (1) users given centres: everyone acting on these pages within delta of the centre
+        on = f.rows_at(pages.index.to_numpy())
+        a = pd.DataFrame({"k": key[on], "t": f.minute[on], "u": f.patient[on]})
+        a["centre"] = pages.centre.reindex(a.k).to_numpy()
         a = a[(a.t - a.centre).abs() <= delta]
-        hits = a.drop_duplicates(["u", "i", "day"]).groupby("u").size()
+        hits = a.drop_duplicates(["u", "k"]).groupby("u").size()
         new_users = np.sort(hits.index.to_numpy()[hits.to_numpy() >= rho * len(pages)])
+        # (2) centres given users, and the pages enough of them kept to
         a = a[a.u.isin(new_users)]
-        new_pages = a.groupby(["i", "day"]).agg(n=("u", "nunique"), centre=("t", "median"))
+        new_pages = a.groupby("k").agg(n=("u", "nunique"), centre=("t", "median"))
         new_pages = new_pages[new_pages.n >= max(min_page, int(np.ceil(0.3 * max(len(new_users), 1))))][["centre"]]
         if np.array_equal(new_users, users) and new_pages.index.equals(pages.index):
             break
         users, pages = new_users, new_pages
-    return users, pages.reset_index()
+    out = pages.reset_index()
+    span = int(f.day.max()) + 1 if f.n else 1
+    out["i"], out["day"] = out.k // span, out.k % span
+    return users, out
 
 
 def detect(f, min_days: int = 3, min_size: int = 4, max_size: int = 150, delta: int = 120) -> list:
@@ -75,9 +79,9 @@ def detect(f, min_days: int = 3, min_size: int = 4, max_size: int = 150, delta: 
         users, pages = climb(f, np.asarray(seed), delta=delta)
         if len(users) < min_size or len(users) > max_size or len(pages) < min_days:
             continue
-        key = pd.MultiIndex.from_arrays([f.institution, f.day])
-        on = np.flatnonzero(key.isin(pd.MultiIndex.from_frame(pages[["i", "day"]])) & np.isin(f.patient, users))
-        centre = pages.set_index(["i", "day"]).centre.reindex(pd.MultiIndex.from_arrays([f.institution[on], f.day[on]])).to_numpy()
+        on = f.rows_at(pages.k.to_numpy())
+        on = on[np.isin(f.patient[on], users)]
+        centre = pages.set_index("k").centre.reindex(f.place_day()[on]).to_numpy()
         rows = on[np.abs(f.minute[on] - centre) <= delta]
         days = int(pages.day.nunique())
         places = int(pages.i.nunique())

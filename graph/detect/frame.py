@@ -24,7 +24,7 @@ import math
 import numpy as np
 import pandas as pd
 
-__all__ = ["ClaimFrame", "VISIT_CODES", "OUTPATIENT", "INPATIENT", "PHARMACY", "haversine_km", "log10_poisson_sf"]
+__all__ = ["ClaimFrame", "VISIT_CODES", "OUTPATIENT", "INPATIENT", "PHARMACY", "haversine_km", "log10_poisson_sf", "log10_poisson_sf_array"]
 
 OUTPATIENT, INPATIENT, PHARMACY = 0, 1, 2
 VISIT_CODES = {"outpatient": OUTPATIENT, "inpatient": INPATIENT, "pharmacy": PHARMACY}
@@ -225,12 +225,39 @@ class ClaimFrame:
         i = self.institution[rows]
         return haversine_km(self.p_lat[p], self.p_lon[p], self.i_lat[i], self.i_lon[i])
 
+    def place_day(self) -> np.ndarray:
+        """One int64 key per row for (institution, day), cached."""
+        if "place_day" not in self.cache:
+            span = int(self.day.max()) + 1 if self.n else 1
+            self.cache["place_day"] = self.institution.astype(np.int64) * span + self.day
+            self.cache["place_day_order"] = np.argsort(self.cache["place_day"], kind="stable")
+            self.cache["place_day_sorted"] = self.cache["place_day"][self.cache["place_day_order"]]
+        return self.cache["place_day"]
+
+    def rows_at(self, keys) -> np.ndarray:
+        """Rows whose (institution, day) key is one of ``keys`` (see :meth:`place_day`), ascending."""
+        self.place_day()
+        srt, order = self.cache["place_day_sorted"], self.cache["place_day_order"]
+        keys = np.unique(np.asarray(keys, dtype=np.int64))
+        lo, hi = np.searchsorted(srt, keys, "left"), np.searchsorted(srt, keys, "right")
+        n = hi - lo
+        if n.sum() == 0:
+            return np.array([], dtype=np.int64)
+        pos = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(n.sum())
+        return np.sort(order[pos])
+
     def date(self, day: int) -> str:
         return str(np.datetime64(int(day), "D"))
 
     def hhmm(self, minute: int) -> str:
         m = int(minute) % 1440
         return f"{m // 60:02d}:{m % 60:02d}"
+
+
+def log10_poisson_sf_array(k, mu) -> np.ndarray:
+    """:func:`log10_poisson_sf` over arrays."""
+    f = np.frompyfunc(log10_poisson_sf, 2, 1)
+    return np.asarray(f(np.asarray(k, dtype=float), np.asarray(mu, dtype=float)), dtype=float)
 
 
 def log10_poisson_sf(k: float, mu: float) -> float:

@@ -31,31 +31,61 @@ __all__ = ["cooccurrence", "clusters", "memberships", "expected_shared", "window
 
 def window_keys(parts: list[np.ndarray], minute: np.ndarray, width: int, offset: int = 0) -> np.ndarray:
     """One int64 group key per row from categorical ``parts`` and a time window of ``width``
-    minutes (shifted by ``offset``); -1 where any part is missing."""
-    win = (minute + offset) // width
-    frame = pd.DataFrame({f"p{i}": p for i, p in enumerate(parts)})
-    frame["w"] = win
-    key = frame.groupby(list(frame.columns), sort=True, observed=True).ngroup().to_numpy().astype(np.int64)
-    bad = np.zeros(len(minute), dtype=bool)
+    minutes (shifted by ``offset``); -1 where any part is missing.
+
+    >>> window_keys([np.array([0, 0, 1, -1])], np.array([0, 59, 10, 10]), 60).tolist()
+    [0, 0, 1, -1]
+    """
+    win = (np.asarray(minute, dtype=np.int64) + offset) // width
+    key = win - (win.min() if len(win) else 0)
+    bad = np.zeros(len(key), dtype=bool)
     for p in parts:
+        p = np.asarray(p, dtype=np.int64)
         bad |= p < 0
-    key[bad] = -1
-    return key
+        key = key * (int(p.max()) + 2 if len(p) else 1) + (p + 1)
+    codes = np.full(len(key), -1, dtype=np.int64)
+    codes[~bad] = np.unique(key[~bad], return_inverse=True)[1]
+    return codes
 
 
 def memberships(groups: list[np.ndarray], entity: np.ndarray, when: list[np.ndarray], where: list[np.ndarray] | None = None):
     """Distinct (group, entity) memberships over several group grids, as a DataFrame with
     columns g (group, globally numbered), e, when, where."""
-    frames = []
+    gs, es, ws, ps = [], [], [], []
     offset = 0
     for k, g in enumerate(groups):
         ok = (g >= 0) & (entity >= 0)
-        f = pd.DataFrame({"g": g[ok] + offset, "e": entity[ok], "when": when[k][ok]})
-        f["where"] = where[k][ok] if where is not None else 0
-        frames.append(f)
+        gs.append(g[ok].astype(np.int64) + offset)
+        es.append(entity[ok].astype(np.int64))
+        ws.append(np.asarray(when[k])[ok].astype(np.int64))
+        ps.append(np.asarray(where[k])[ok].astype(np.int64) if where is not None else np.zeros(int(ok.sum()), dtype=np.int64))
         offset += int(g.max()) + 1 if len(g) else 0
-    m = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["g", "e", "when", "where"])
-    return m.drop_duplicates(["g", "e"]).reset_index(drop=True)
+    g, e, w, p = (np.concatenate(x) if x else np.array([], dtype=np.int64) for x in (gs, es, ws, ps))
+    n_e = int(e.max()) + 1 if len(e) else 1
+    key = g * n_e + e
+    order = np.argsort(key, kind="stable")
+    ks = key[order]
+    first = order[np.r_[True, ks[1:] != ks[:-1]]] if len(ks) else order  # sorted by (g, e)
+    return pd.DataFrame({"g": g[first], "e": e[first], "when": w[first], "where": p[first]})
+
+
+def _dense(x: np.ndarray) -> tuple[np.ndarray, int]:
+    u, inv = np.unique(x, return_inverse=True)
+    return inv.astype(np.int64), len(u)
+
+
+def _uniq(x: np.ndarray) -> np.ndarray:
+    """Sorted distinct values by sorting (numpy's hash-based unique is far slower on int64 keys)."""
+    x = np.sort(x, kind="stable")
+    return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
+
+
+def _uniq_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(values, index of each value's first position, counts) of an already sorted array."""
+    if len(x) == 0:
+        return x, np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    first = np.flatnonzero(np.r_[True, x[1:] != x[:-1]])
+    return x[first], first, np.diff(np.r_[first, len(x)])
 
 
 def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_group: int = 2) -> pd.DataFrame:
@@ -67,23 +97,28 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     1/log2(1+size)), ``deg_a``/``deg_b`` (the entities' distinct ``when`` counts) and ``expected``
     (shared days expected by chance).
     """
-    m = memberships(groups, np.asarray(entity), when, where)
     cols = ["a", "b", "days", "places", "tour_days", "weight", "deg_a", "deg_b", "expected"]
+    empty = pd.DataFrame({c: pd.Series([], dtype="float64" if c in ("weight", "expected") else "int64") for c in cols})
+    m = memberships(groups, np.asarray(entity), when, where)
     if m.empty:
-        return pd.DataFrame({c: pd.Series([], dtype="float64" if c in ("weight", "expected") else "int64") for c in cols})
-    size = m.groupby("g")["e"].transform("size").to_numpy()
-    degree = m.drop_duplicates(["e", "when"]).groupby("e").size()
-    keep = (size >= min_group) & (size <= max_group)
-    q = _same_group_probability(size)
-    m = m[keep].sort_values(["g", "e"], kind="mergesort")
+        return empty
     g = m["g"].to_numpy()
-    e = m["e"].to_numpy().astype(np.int64)
-    w_when = m["when"].to_numpy()
-    w_where = m["where"].to_numpy()
+    e = m["e"].to_numpy()
+    w_when, n_when = _dense(m["when"].to_numpy())
+    w_where, n_where = _dense(m["where"].to_numpy())
+    # memberships are sorted by (g, e): runs of equal g are the groups
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    sizes = np.diff(np.r_[starts, len(g)])
+    gsize_all = np.repeat(sizes, sizes)
+    q = _same_group_probability(gsize_all)
+    n_e = int(e.max()) + 1
+    ew = _uniq(e * n_when + w_when)
+    degree = np.bincount(ew // n_when, minlength=n_e)
+    keep = (gsize_all >= min_group) & (gsize_all <= max_group)
+    g, e, w_when, w_where = g[keep], e[keep], w_when[keep], w_where[keep]
     n = len(g)
     if n == 0:
-        return pd.DataFrame({c: pd.Series([], dtype="float64" if c in ("weight", "expected") else "int64") for c in cols})
-    # position of each membership within its group, and the group's size
+        return empty
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     sizes = np.diff(np.r_[starts, n])
     rank = np.arange(n) - np.repeat(starts, sizes)
@@ -92,22 +127,33 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     left = np.repeat(np.arange(n), partners)
     step = np.arange(len(left)) - np.repeat(np.cumsum(partners) - partners, partners)
     right = left + 1 + step
-    a, b = e[left], e[right]
-    pairs = pd.DataFrame({
-        "a": np.minimum(a, b), "b": np.maximum(a, b), "when": w_when[left], "where": w_where[left],
-        "w": 1.0 / np.log2(1.0 + gsize[left]),
-    })
-    by_day = pairs.groupby(["a", "b", "when"], sort=False)["w"].max().reset_index()
-    out = by_day.groupby(["a", "b"], sort=True).agg(days=("when", "size"), weight=("w", "sum")).reset_index()
-    stops = pairs.drop_duplicates(["a", "b", "when", "where"])
-    places = stops.drop_duplicates(["a", "b", "where"]).groupby(["a", "b"], sort=True).size()
-    out["places"] = places.to_numpy()
-    # days on which the pair was together at two or more places: touring, not just meeting
-    per_day = stops.groupby(["a", "b", "when"], sort=False).size()
-    multi = (per_day >= 2).groupby(level=[0, 1], sort=True).sum()
-    out["tour_days"] = multi.reindex(pd.MultiIndex.from_frame(out[["a", "b"]]), fill_value=0).to_numpy()
-    out["deg_a"] = degree.reindex(out["a"]).to_numpy()
-    out["deg_b"] = degree.reindex(out["b"]).to_numpy()
+    a, b = e[left], e[right]  # e is ascending within a group, so a < b
+    pair = a * n_e + b
+    when_l, where_l = w_when[left], w_where[left]
+    wt = 1.0 / np.log2(1.0 + gsize[left])
+    # one count per (pair, day), keeping the smallest group's weight that day
+    pd_key = pair * n_when + when_l
+    order = np.lexsort((-wt, pd_key))
+    pd_sorted = pd_key[order]
+    first = np.r_[True, pd_sorted[1:] != pd_sorted[:-1]]
+    day_key, day_w = pd_sorted[first], wt[order][first]
+    day_pair = day_key // n_when
+    pairs_u, idx, days = _uniq_counts(day_pair)
+    weight = np.add.reduceat(day_w, idx)
+    # distinct places per pair, and days with two or more places
+    pdw = _uniq((pair * n_when + when_l) * n_where + where_l)
+    pw_pair = _uniq((pdw // (n_when * n_where)) * n_where + pdw % n_where) // n_where
+    places = _uniq_counts(pw_pair)[2]
+    per_day_key, _, per_day_n = _uniq_counts(pdw // n_where)
+    multi_pair = per_day_key[per_day_n >= 2] // n_when
+    tour = np.zeros(len(pairs_u), dtype=np.int64)
+    if len(multi_pair):
+        mp, _, mc = _uniq_counts(multi_pair)
+        tour[np.searchsorted(pairs_u, mp)] = mc
+    out = pd.DataFrame({"a": pairs_u // n_e, "b": pairs_u % n_e, "days": days, "places": places, "tour_days": tour,
+                        "weight": weight})
+    out["deg_a"] = degree[out["a"].to_numpy()]
+    out["deg_b"] = degree[out["b"].to_numpy()]
     out["expected"] = out["deg_a"] * out["deg_b"] * q
     return out[cols]
 
