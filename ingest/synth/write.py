@@ -65,8 +65,11 @@ def _claim_table(c: Claims, serial: np.ndarray, people_ids: tuple[pa.Array, pa.A
 
 
 def write_claims(path: Path, claims: Claims, order: np.ndarray, people: People, city: City, fmt: str,
-                 year: int, chunk: int = CHUNK) -> None:
-    """Write ``claims`` in the row order ``order``; row i gets serial number i + 1."""
+                 year: int, chunk: int | None = None) -> None:
+    """Write ``claims`` in the row order ``order``; row i gets serial number i + 1.
+
+    ``chunk`` rows at a time (default ``CHUNK``): memory holds one chunk's text, not the file's."""
+    chunk = chunk or CHUNK
     chinese = fmt == "csv-gb18030"
     people_ids = (pa.array(people.pid), pa.array(people.card))
     city_ids = (pa.array(city.inst_id), pa.array(city.doc_id), pa.array(city.op_id), pa.array(CODES))
@@ -79,14 +82,17 @@ def write_claims(path: Path, claims: Claims, order: np.ndarray, people: People, 
                 table = _claim_table(claims.take(idx), np.arange(i + 1, i + 1 + len(idx)), people_ids, city_ids,
                                      year, chinese)
                 if fmt == "parquet":
-                    writer = writer or pq.ParquetWriter(fh, table.schema, compression="zstd")
+                    if writer is None:
+                        writer = pq.ParquetWriter(fh, table.schema, compression="zstd")
                     writer.write_table(table)
                 elif chinese:
                     buf = io.BytesIO()
                     pacsv.write_csv(table, buf, pacsv.WriteOptions(include_header=i == 0, quoting_style="none", quoting_header="none"))
                     fh.write(buf.getvalue().decode("utf-8").encode("gb18030"))
                 else:
-                    writer = writer or pacsv.CSVWriter(fh, table.schema, write_options=pacsv.WriteOptions(quoting_style="none", quoting_header="none"))
+                    if writer is None:
+                        writer = pacsv.CSVWriter(fh, table.schema, write_options=pacsv.WriteOptions(
+                            quoting_style="none", quoting_header="none"))
                     writer.write_table(table)
             if writer is not None:
                 writer.close()
