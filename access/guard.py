@@ -238,12 +238,15 @@ class Guard:
             require(self.user.role, permission)
 
     # --- ids, tokens and labels ------------------------------------------------------------
-    def _refs(self, type: str, ids) -> dict[str, str]:
-        """raw id -> what this role sees in its place (the id itself, or a token)."""
-        ids = {str(i) for i in ids if not is_blank(i) and str(i) != ""}
+    def _refs(self, type: str, ids, clean: bool = False) -> dict[str, str]:
+        """raw id -> what this role sees in its place (the id itself, or a token).
+
+        ``clean``: the ids are already distinct non-empty strings (skips the checks).
+        """
+        ids = set(ids) if clean else {str(i) for i in ids if not is_blank(i) and str(i) != ""}
         if self.identity or type not in PERSONAL_TYPES:
             return {i: i for i in ids}
-        return pseudonyms(self.ws, type, sorted(ids)) if ids else {}
+        return pseudonyms(self.ws, type, ids) if ids else {}
 
     def ref(self, type: str, id: str) -> str:
         """The link id for an entity: its id, or a token for roles that may not see it."""
@@ -362,14 +365,18 @@ class Guard:
         return self._frame(df)
 
     def _frame(self, df):
+        import numpy as np
         import pandas as pd
 
         out = df.copy()
         for col in list(out.columns):
             if col in _ID_COLUMNS:
-                s = out[col].astype("string")
-                mapping = self._refs(_ID_COLUMNS[col], s.dropna().unique())
-                out[col] = s.map(mapping).astype("string")
+                # factorize: one token per distinct id, then spread back by code (-1 = missing).
+                codes, uniques = pd.factorize(out[col].astype("string"))
+                uniq = list(map(str, uniques.to_numpy(dtype=object)))
+                mapping = self._refs(_ID_COLUMNS[col], uniq, clean=True)
+                table = np.array([mapping[u] for u in uniq] + [None], dtype=object)
+                out[col] = pd.array(table[codes], dtype="string")
             elif col in _PERSON_FIELDS:
                 out[col] = out[col].map(_PERSON_FIELDS[col])
             elif col in _PLAIN_COLUMNS:

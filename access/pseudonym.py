@@ -19,7 +19,6 @@ False
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import stat
@@ -38,6 +37,7 @@ _secrets: dict[str, bytes] = {}
 # Tokens known to be stored, per workspace (token -> (type, id)), so pages neither rewrite them
 # on every rerun nor ask SQLite to resolve a token this process issued itself.
 _stored: dict[str, dict[str, tuple[str, str]]] = {}
+_issued: dict[str, dict[tuple[str, str], str]] = {}  # the same, the other way round
 _STORED_CAP = 500_000
 
 
@@ -80,25 +80,41 @@ def _secret(ws: Workspace) -> bytes:
 
 
 def _token(secret: bytes, type: str, id: str) -> str:
-    mac = hmac.new(secret, f"{type}\x1f{id}".encode("utf-8"), hashlib.sha256).hexdigest()
-    return TOKEN_PREFIX + mac[:TOKEN_HEX]
+    mac = hmac.digest(secret, f"{type}\x1f{id}".encode("utf-8"), "sha256")
+    return TOKEN_PREFIX + mac[: TOKEN_HEX // 2].hex()
 
 
 def pseudonyms(ws: Workspace, type: str, ids) -> dict[str, str]:
     """``{id: token}`` for many ids of one type, stored in one transaction."""
     secret = _secret(ws)
-    out = {str(i): _token(secret, type, str(i)) for i in ids}
     key = str(ws.root.resolve())
     with _lock:
         known = _stored.setdefault(key, {})
-        new = [(t, type, i) for i, t in out.items() if t not in known]
+        issued = _issued.setdefault(key, {})
+        out = {}
+        fresh = []
+        for i in ids:
+            i = str(i)
+            t = issued.get((type, i))
+            if t is None:
+                fresh.append(i)
+            else:
+                out[i] = t
+    new = []
+    for i in fresh:
+        t = _token(secret, type, i)
+        out[i] = t
+        new.append((t, type, i))
     if new:
         with closing(connect(ws)) as con, con:
             con.executemany("INSERT OR IGNORE INTO pseudonym VALUES (?, ?, ?)", new)
         with _lock:
             if len(known) + len(new) > _STORED_CAP:
                 known.clear()
-            known.update((t, (ty, i)) for t, ty, i in new)
+                issued.clear()
+            for t, ty, i in new:
+                known[t] = (ty, i)
+                issued[(ty, i)] = t
     return out
 
 
