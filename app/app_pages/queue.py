@@ -87,8 +87,8 @@ st.caption(t("rings_shown", shown=len(shown), total=len(frame)))
 table = shown.assign(
     pattern=shown["pattern"].map(lambda p: label("pattern", p)),
     status=shown["status"].map(lambda s: label("status", s)),
-    districts=shown["districts"].map(lambda ds: "、".join(ds)),
-    institutions=shown["institutions"].map(lambda xs: "、".join(xs[:5]) + ("…" if len(xs) > 5 else "")),
+    districts=shown["districts"].map(lambda ds: ", ".join(ds)),
+    institutions=shown["institutions"].map(lambda xs: ", ".join(xs[:5]) + ("…" if len(xs) > 5 else "")),
 )
 cols = ["ring_id", "score", "pattern", "members", "claims", "fund_amount", "first_seen", "last_seen",
         "districts", "institutions", "status", "notes", "evidence"]

@@ -41,13 +41,14 @@ ring = rv.ring  # guard.ring() recorded the view in the audit trail
 status = guard.statuses().get(rid, "new")
 
 st.title(t("ring_title", ring_id=rid) + f" · {label('pattern', ring.pattern)}")
-m = st.columns(6)
+st.caption(f"{t('m.period')}: {ring.first_seen} – {ring.last_seen}"
+           + (f" · {', '.join(ring.districts)}" if ring.districts else ""))
+m = st.columns(5)
 m[0].metric(t("m.score"), f"{ring.score:.2f}")
-m[1].metric(t("m.fund"), f"¥{ring.fund_amount:,.2f}")
+m[1].metric(t("m.fund"), f"¥{ring.fund_amount:,.0f}")
 m[2].metric(t("m.claims"), f"{len(ring.claim_ids):,}")
 m[3].metric(t("m.members"), f"{sum(len(v) for v in ring.members.values()):,}")
-m[4].metric(t("m.period"), f"{ring.first_seen} – {ring.last_seen}")
-m[5].metric(t("m.status"), label("status", status))
+m[4].metric(t("m.status"), label("status", status))
 
 # --- network and neighbouring entities ------------------------------------------------------
 st.subheader(t("network"))

@@ -1,13 +1,18 @@
-"""Lay out the leaders' summary (``reports.brief.data.summary``) without knowing every key.
+"""The leaders' dashboard from ``reports.brief.data.summary`` (no personal data).
 
-The REPORTS module owns what the summary holds; the dashboard shows whatever it returns by
-shape: numbers as headline figures, mappings of name → number as bar charts with their table,
-lists of records as tables. A new key therefore appears on the dashboard without app changes.
+The summary keeps money in integer fen (``*_fen``); the dashboard shows yuan. Known sections
+(totals, by_status, by_pattern, by_district, top_institutions, top_doctors, referrals, trend)
+get named headlines, charts and tables; a key the REPORTS module adds later still appears,
+as a plain table, through :func:`extra_sections`.
 
->>> s = {"rings": 12, "fund_amount": 3.5e5, "by_pattern": {"card_collection": 7, "community": 5},
-...      "top_institutions": [{"institution_id": "H1", "rings": 3}], "generated_at": "2026-11-22"}
->>> [(kind, key) for kind, key, _ in sections(s)]
-[('metric', 'rings'), ('metric', 'fund_amount'), ('bars', 'by_pattern'), ('table', 'top_institutions'), ('text', 'generated_at')]
+>>> s = {"totals": {"rings": 3, "claims": 40, "fund_at_stake_fen": 123456},
+...      "by_pattern": [{"pattern": "card_collection", "label_zh": "集中收卡", "rings": 2, "fund_fen": 100000}]}
+>>> headline(s["totals"], "en")[:2]
+[('Rings', '3'), ('Claims in rings', '40')]
+>>> headline(s["totals"], "zh")[-1]
+('涉案基金(未排除)', '¥1,234.56')
+>>> table(s["by_pattern"], "by_pattern", "en").columns.tolist()
+['Pattern', 'Rings', 'Fund amount (yuan)']
 """
 
 from __future__ import annotations
@@ -16,39 +21,72 @@ import numbers
 
 import pandas as pd
 
-__all__ = ["sections", "mapping_frame"]
+from app.i18n import label, tr
+
+__all__ = ["KNOWN", "headline", "table", "extra_sections", "yuan"]
+
+# The sections laid out by name, in page order.
+KNOWN: tuple[str, ...] = (
+    "totals", "by_status", "by_pattern", "by_district", "trend", "top_institutions", "top_doctors", "referrals",
+)
+
+_TOTALS = (
+    ("rings", "dash.rings"),
+    ("claims", "dash.claims"),
+    ("patients", "dash.patients"),
+    ("doctors", "dash.doctors"),
+    ("institutions", "dash.institutions"),
+    ("fund_confirmed_fen", "dash.fund_confirmed"),
+    ("fund_referred_fen", "dash.fund_referred"),
+    ("fund_dismissed_fen", "dash.fund_dismissed"),
+    ("fund_at_stake_fen", "dash.fund_at_stake"),
+)
+
+# Columns shown per section (others, such as label_en, are dropped), and their header keys.
+_COLUMNS: dict[str, tuple[str, ...]] = {
+    "by_status": ("status", "rings", "fund_fen"),
+    "by_pattern": ("pattern", "rings", "fund_fen"),
+    "by_district": ("district", "rings", "fund_fen"),
+    "top_institutions": ("institution_id", "name", "district", "rings", "claims", "fund_fen"),
+    "top_doctors": ("doctor_id", "institution_id", "rings", "claims", "fund_fen"),
+    "referrals": ("ring_id", "case_no", "date", "pattern", "fund_fen"),
+    "trend": ("month", "rings_started", "claims", "fund_fen"),
+}
 
 
-def _is_number(x) -> bool:
-    return isinstance(x, numbers.Number) and not isinstance(x, bool)
+def yuan(fen) -> str:
+    """Integer fen as a yuan amount for display.
 
-
-def sections(summary: dict) -> list[tuple[str, str, object]]:
-    """(kind, key, value) in display order: metrics first, then charts, tables and text."""
-    metrics, bars, tables, texts = [], [], [], []
-    for key, value in summary.items():
-        if _is_number(value):
-            metrics.append(("metric", key, value))
-        elif isinstance(value, dict) and value and all(_is_number(v) for v in value.values()):
-            bars.append(("bars", key, value))
-        elif isinstance(value, dict) and value:
-            # A mapping of name -> record: one row per name.
-            if all(isinstance(v, dict) for v in value.values()):
-                tables.append(("table", key, [{"": k, **v} for k, v in value.items()]))
-            else:
-                texts.append(("text", key, value))
-        elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            tables.append(("table", key, value))
-        elif value not in (None, "", [], {}):
-            texts.append(("text", key, value))
-    return metrics + bars + tables + texts
-
-
-def mapping_frame(mapping: dict, name: str = "name", value: str = "value") -> pd.DataFrame:
-    """A {name: number} mapping as a two-column frame, largest first.
-
-    >>> mapping_frame({"a": 1, "b": 3})["name"].tolist()
-    ['b', 'a']
+    >>> yuan(123456789)
+    '¥1,234,567.89'
     """
-    df = pd.DataFrame({name: [str(k) for k in mapping], value: list(mapping.values())})
-    return df.sort_values(value, ascending=False, kind="stable").reset_index(drop=True)
+    return f"¥{int(fen) / 100:,.2f}"
+
+
+def headline(totals: dict, lang: str = "zh") -> list[tuple[str, str]]:
+    """(label, value) for the headline figures present in ``totals``."""
+    out = []
+    for key, text in _TOTALS:
+        if key in totals and isinstance(totals[key], numbers.Number):
+            value = yuan(totals[key]) if key.endswith("_fen") else f"{int(totals[key]):,}"
+            out.append((tr(text, lang), value))
+    return out
+
+
+def table(rows: list[dict], section: str, lang: str = "zh") -> pd.DataFrame:
+    """A section's records as a display table: yuan instead of fen, names instead of codes."""
+    df = pd.DataFrame(rows)
+    cols = [c for c in _COLUMNS.get(section, tuple(df.columns)) if c in df.columns]
+    df = df[cols].copy()
+    if "fund_fen" in df:
+        df["fund_fen"] = (df["fund_fen"].astype("float64") / 100).round(2)
+    if "pattern" in df:
+        df["pattern"] = df["pattern"].map(lambda p: label("pattern", p, lang))
+    if "status" in df:
+        df["status"] = df["status"].map(lambda s: label("status", s, lang))
+    return df.rename(columns={c: tr(f"dash.col.{c}", lang) for c in df.columns})
+
+
+def extra_sections(summary: dict) -> list[tuple[str, object]]:
+    """Keys the dashboard does not lay out by name, with their values (shown as tables)."""
+    return [(k, v) for k, v in summary.items() if k not in KNOWN and k != "generated_at" and v not in (None, [], {})]
