@@ -248,3 +248,40 @@ def test_case_history_is_in_the_timeline(small_case, tmp_path):
     # the claims timeline: three weekly waves of swipes
     for day in ("2024-03-01", "2024-03-08", "2024-03-15"):
         assert day in text
+
+
+def test_subtotal_formulas_compute_their_cached_values(small_case, tmp_path):
+    """Evaluate each SUMPRODUCT over the claim sheet, as Excel would, and compare to the cached value."""
+    from openpyxl.utils import column_index_from_string
+
+    _, xlsx = build_pack(small_case.ws, "R0001", tmp_path, **small_case.readers())
+    formulas = openpyxl.load_workbook(xlsx)[SUSPECT_SHEET]
+    values = openpyxl.load_workbook(xlsx, data_only=True)
+    claims = [r for r in values[CLAIM_SHEET].iter_rows(min_row=2, values_only=True) if isinstance(r[0], int)]
+    cached = values[SUSPECT_SHEET]
+    pattern = re.compile(r"=SUMPRODUCT\(--\('涉案清单'!\$([A-Z]+)\$2:\$[A-Z]+\$(\d+)=C(\d+)\)(?:,'涉案清单'!\$([A-Z]+)\$2:\$[A-Z]+\$\d+)?\)")
+    checked = 0
+    for row in formulas.iter_rows(min_row=2):
+        for cell in row[5:8]:
+            if not (isinstance(cell.value, str) and cell.value.startswith("=SUMPRODUCT")):
+                continue
+            m = pattern.fullmatch(cell.value)
+            assert m, cell.value
+            key_col, last, key_row, sum_col = m.groups()
+            assert int(last) == len(claims) + 1
+            key = formulas[f"C{key_row}"].value
+            hits = [r for r in claims if r[column_index_from_string(key_col) - 1] == key]
+            got = len(hits) if sum_col is None else sum(exact_fen(r[column_index_from_string(sum_col) - 1]) for r in hits)
+            want = cached[cell.coordinate].value
+            assert got == (want if sum_col is None else exact_fen(want)), cell.coordinate
+            checked += 1
+    members = small_case.rings[0].members
+    suspects = sum(len(members[k]) for k in ("patients", "institutions", "doctors", "operators"))
+    assert checked == 3 * suspects
+
+
+def test_pdf_quotes_the_sheets_checksum(small_case, tmp_path):
+    import hashlib
+
+    pdf, xlsx = build_pack(small_case.ws, "R0001", tmp_path, **small_case.readers())
+    assert hashlib.sha256(xlsx.read_bytes()).hexdigest() in pdf_text(pdf)
