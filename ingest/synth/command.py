@@ -12,12 +12,12 @@ __all__ = ["configure", "run"]
 
 def configure(p) -> None:
     p.add_argument("out_dir", metavar="OUT_DIR", help="folder to write input/ and truth.json into")
-    p.add_argument("--patients", type=int, default=20000,
+    p.add_argument("--patients", type=int, default=20000, metavar="N",
                    help=f"insured people in the city (default 20000, at least {MIN_PATIENTS}); about 20 claims each")
-    p.add_argument("--seed", type=int, default=7, help="random seed; the same seed gives identical files (default 7)")
+    p.add_argument("--seed", type=int, default=7, metavar="S", help="random seed; the same seed gives identical files (default 7)")
     p.add_argument("--format", dest="fmt", choices=FORMATS, default="csv",
                    help="csv (UTF-8, English headers), csv-gb18030 (Chinese headers, like a bureau export) or parquet")
-    p.add_argument("--year", type=int, default=DEFAULT_YEAR, help=f"calendar year of the settlements (default {DEFAULT_YEAR})")
+    p.add_argument("--year", type=int, default=DEFAULT_YEAR, metavar="YYYY", help=f"calendar year of the settlements (default {DEFAULT_YEAR})")
 
 
 def run(args, ws) -> int:

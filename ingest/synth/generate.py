@@ -49,6 +49,8 @@ def generate(out_dir, patients: int = 20000, seed: int = 7, fmt: str = "csv", ye
         raise InputError(f"A synthetic city needs at least {MIN_PATIENTS} insured people to hold every ring "
                          f"pattern and legitimate group; {patients} was asked. Use --patients {MIN_PATIENTS} or more.")
     patients = int(patients)
+    if not 1990 <= int(year) <= 2100:
+        raise InputError(f"The settlement year {year} is out of range; use a year between 1990 and 2100.")
     # one independent stream per stage: changing how one stage draws leaves the others as they were
     s_city, s_people, s_legit, s_rings, s_normal = (np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5))
     city = build_city(s_city, patients)
