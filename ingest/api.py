@@ -247,15 +247,18 @@ class _ClaimWriter:
     def write(self, good: pd.DataFrame, ids: np.ndarray, contents: np.ndarray) -> None:
         if good.empty:
             return
-        table = pa.Table.from_pandas(good, schema=CLAIM_SCHEMA, preserve_index=False)
         months = good["settled_at"].to_numpy().astype("datetime64[M]")
-        for m in np.unique(months):
+        order = np.argsort(months, kind="stable")
+        table = pa.Table.from_pandas(good, schema=CLAIM_SCHEMA, preserve_index=False).take(order)
+        months = months[order]
+        labels, starts = np.unique(months, return_index=True)
+        ends = list(starts[1:]) + [len(months)]
+        for m, a, b in zip(labels, starts, ends):  # one zero-copy slice per settled month
             label = str(m)  # 'YYYY-MM'
-            sel = np.flatnonzero(months == m)
             if label not in self.writers:
                 self.writers[label] = pq.ParquetWriter(self.stage.path(self.rel(label)), CLAIM_SCHEMA)
-            self.writers[label].write_table(table.take(sel))
-            self.rows[label] += len(sel)
+            self.writers[label].write_table(table.slice(int(a), int(b - a)))
+            self.rows[label] += int(b - a)
         if self.index_writer is None:
             self.index_writer = pq.ParquetWriter(self.stage.path(f"{INDEX_DIR}/{self.batch_id}.parquet"),
                                                  INDEX_SCHEMA)
@@ -293,7 +296,7 @@ def _claims(src: Source, colmap, mapping, index: ClaimIndex, writer: _ClaimWrite
             ok = np.flatnonzero(~bad)
             cand = clean.iloc[ok].reset_index(drop=True)
             ids = id_hashes(cand["claim_id"])
-            contents = content_hashes(cand)
+            contents = content_hashes(cand, ids)
             known, known_content = index.lookup(ids)
             # first occurrence of an id within this chunk decides for the later ones
             first = ~pd.Series(ids).duplicated(keep="first").to_numpy()

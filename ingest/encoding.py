@@ -33,14 +33,14 @@ class TextScan:
     sha256: str
     size: int
     lines: int  # physical lines, the last one counted even without a final newline
-    has_quote: bool  # a '"' anywhere: quoted fields may hide newlines or commas
+    quoted_newline: bool  # some quoted field spans lines (a line has an odd number of '"')
     has_blank_line: bool  # the fast reader skips blank lines, which would shift line numbers
     ragged: bool  # some line has a different number of commas than the header line
 
     @property
     def lines_exact_by_rows(self) -> bool:
         """True when data row *i* (0-based) of the fast reader is surely source line *i + 2*."""
-        return not (self.has_quote or self.has_blank_line or self.ragged)
+        return not (self.quoted_newline or self.has_blank_line or self.ragged)
 
 
 def sniff_encodings(sample: bytes) -> list[str]:
@@ -68,12 +68,15 @@ def sniff_encodings(sample: bytes) -> list[str]:
 
 
 def _scan_once(path: Path, encoding: str) -> TextScan:
-    # Neither b"," nor b"\n" occurs inside a multi-byte UTF-8 or GB18030 character, so fields
-    # and lines can be counted on the raw bytes, vectorised, while the decoder checks the text.
+    # Neither b",", b'"' nor b"\n" occurs inside a multi-byte UTF-8 or GB18030 character, so
+    # fields and lines can be counted on the raw bytes, vectorised, while the decoder checks the
+    # text. A comma counts as a separator only outside quotes (even number of '"' before it on
+    # its line); a line with an odd number of '"' continues a quoted field on the next line.
     dec = codecs.getincrementaldecoder(encoding)("strict")
     sha = hashlib.sha256()
     size = lines_done = 0
-    has_quote = has_blank = ragged = False
+    quoted_newline = has_blank = ragged = False
+    parity = 0  # '"' seen so far on the open line, mod 2
     header_commas = None
     carry_commas = 0  # commas of the line still open at the end of the previous block
     carry_len = 0  # its length in bytes (0: the previous block ended a line)
@@ -91,11 +94,17 @@ def _scan_once(path: Path, encoding: str) -> TextScan:
             sha.update(block)
             size += len(block)
             last_byte = block[-1:]
-            if not has_quote and b'"' in block:
-                has_quote = True
             arr = np.frombuffer(block, np.uint8)
             nl = np.flatnonzero(arr == 10)
             commas = np.flatnonzero(arr == 44)
+            if b'"' in block:
+                # While every line so far had an even number of quotes, the running count of
+                # quotes, mod 2, tells whether a position is inside a quoted field.
+                inside = (np.cumsum(arr == 34, dtype=np.int32) + parity) & 1
+                if len(nl) and inside[nl].any():
+                    quoted_newline = True
+                commas = commas[inside[commas] == 0]
+                parity = int(inside[-1])
             before = np.searchsorted(commas, nl)  # commas before each newline in this block
             per_line = np.diff(before, prepend=0)
             if len(nl):
@@ -129,7 +138,7 @@ def _scan_once(path: Path, encoding: str) -> TextScan:
         sha256=sha.hexdigest(),
         size=size,
         lines=lines,
-        has_quote=has_quote,
+        quoted_newline=quoted_newline,
         has_blank_line=has_blank,
         ragged=ragged,
     )

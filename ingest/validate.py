@@ -85,7 +85,12 @@ def clean_text(s: pd.Series) -> pd.Series:
 
 def _fix_national_id(s: pd.Series) -> pd.Series:
     # 身份证号: the check digit X is often typed lower-case; one person must be one id.
-    return s.str.replace(r"^(\d{17})x$", r"\g<1>X", regex=True)
+    # (a mask and upper() stay in Arrow kernels; a regex with a group reference would not)
+    lower_x = s.str.fullmatch(r"\d{17}x").fillna(False).astype(bool)
+    if lower_x.any():
+        s = s.copy()
+        s[lower_x] = s[lower_x].str.upper()
+    return s
 
 
 def parse_amounts(s: pd.Series) -> pd.Series:
@@ -94,7 +99,17 @@ def parse_amounts(s: pd.Series) -> pd.Series:
     >>> parse_amounts(pd.Series(["12.5", "1,234.50", "￥8", "abc", "inf", None], dtype="str")).tolist()
     [12.5, 1234.5, 8.0, nan, nan, nan]
     """
-    out = pd.to_numeric(s, errors="coerce").astype("float64")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    # Plain decimals (nearly every cell) are cast in one Arrow kernel; the rest go through pandas.
+    arr = pa.array(s.astype("str"), type=pa.large_string(), from_pandas=True)
+    plain = pc.fill_null(pc.match_substring_regex(arr, r"^[+-]?[0-9]+(\.[0-9]+)?$"), False)
+    values = pc.cast(pc.if_else(plain, arr, pa.scalar(None, pa.large_string())), pa.float64())
+    out = pd.Series(values.to_numpy(zero_copy_only=False), index=s.index, dtype="float64")
+    retry = out.isna() & s.notna()
+    if retry.any():
+        out[retry] = pd.to_numeric(s[retry], errors="coerce").astype("float64")
     retry = out.isna() & s.notna()
     if retry.any():
         cleaned = s[retry].str.replace(r"[,，¥￥\s]", "", regex=True)
