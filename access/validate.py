@@ -156,7 +156,7 @@ def search_text(value) -> str:
     access.validate.BadParameter: 搜索内容含有不可用的字符。/ The search text has characters that cannot be used.
     """
     s = unicodedata.normalize("NFKC", _text(value))
-    s = re.sub(r"\s+", " ", s)
+    s = re.sub(r"\s+", " ", s).strip()
     if not s:
         raise BadParameter("请输入搜索内容。", "Type something to search for.")
     if len(s) > MAX_SEARCH:

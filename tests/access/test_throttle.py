@@ -6,6 +6,19 @@ from access.users import LoginFailed, add_user, authenticate
 from ringtrace.workspace import Workspace
 
 
+@pytest.fixture(autouse=True)
+def cheap_hashes(monkeypatch):
+    """Throttling is about counting, not hashing: argon2id with small costs keeps these fast
+    (test_users checks the real parameters)."""
+    from argon2 import PasswordHasher
+
+    import access.users as users
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(users, "_hasher", cheap)
+    monkeypatch.setattr(users, "_DUMMY_HASH", cheap.hash("no-such-user"))
+
+
 def _fail(ws, name, address, times):
     for _ in range(times):
         with pytest.raises(LoginFailed):
