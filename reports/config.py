@@ -65,7 +65,7 @@ class Thresholds:
     large_fen: int = 300000
     huge_fen: int = 3000000
     especially_huge_fen: int = 50000000
-    region: str = "默认(法释〔2011〕7号下限)"
+    region: str = "全国下限标准(法释〔2011〕7号)"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ wrap with ``wordWrap="CJK"`` so Chinese lines break between any two characters.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -20,12 +21,28 @@ from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Table, Table
 
 from reports.fonts import register_reportlab
 
-__all__ = ["Styles", "styles", "para", "table", "png_image", "write_pdf", "esc"]
+__all__ = ["Styles", "styles", "para", "table", "png_image", "write_pdf", "esc", "zh_punct"]
+
+
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_FULL = {",": "，", ":": "：", ";": "；", "(": "（", ")": "）"}
+_HALF_NEXT_TO_CJK = re.compile(f"(?<=[{_CJK}])[,:;()]|[,:;()](?=[{_CJK}])")
+
+
+def zh_punct(text: str) -> str:
+    """ASCII , : ; ( ) next to Chinese become full-width, as a Chinese document sets them.
+
+    Numbers, times and ids are untouched.
+
+    >>> zh_punct("经查,该团伙(R0001)合计 1,234.50 元,时段 09:00")
+    '经查，该团伙（R0001）合计 1,234.50 元，时段 09:00'
+    """
+    return _HALF_NEXT_TO_CJK.sub(lambda m: _FULL[m.group(0)], text)
 
 
 def esc(text) -> str:
-    """Text safe inside a reportlab Paragraph (which reads a little XML)."""
-    return escape("" if text is None else str(text))
+    """Text safe inside a reportlab Paragraph (which reads a little XML), punctuated for Chinese."""
+    return escape(zh_punct("" if text is None else str(text)))
 
 
 @dataclass
@@ -50,9 +67,11 @@ def styles() -> Styles:
         title=ParagraphStyle("title", **{**base, "fontName": bold, "fontSize": 20, "leading": 28},
                              alignment=TA_CENTER, spaceAfter=6),
         subtitle=ParagraphStyle("subtitle", **base, alignment=TA_CENTER, spaceAfter=10),
+        # headings stay on the page of what follows them
         h1=ParagraphStyle("h1", **{**base, "fontName": bold, "fontSize": 14, "leading": 20},
-                          spaceBefore=10, spaceAfter=6),
-        h2=ParagraphStyle("h2", **{**base, "fontName": bold, "fontSize": 12}, spaceBefore=6, spaceAfter=4),
+                          spaceBefore=10, spaceAfter=6, keepWithNext=1),
+        h2=ParagraphStyle("h2", **{**base, "fontName": bold, "fontSize": 12}, spaceBefore=6, spaceAfter=4,
+                          keepWithNext=1),
         body=ParagraphStyle("body", **base, spaceAfter=4),
         indent=ParagraphStyle("indent", **base, firstLineIndent=22, spaceAfter=4),
         small=ParagraphStyle("small", **{**base, "fontSize": 8.5, "leading": 12}, textColor=colors.HexColor("#444444")),

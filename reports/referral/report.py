@@ -197,9 +197,9 @@ def _timeline_section(facts: CaseFacts, st, history: list[dict]) -> list:
 def _network_section(facts: CaseFacts, st) -> list:
     organisers = {(s.kind, s.id) for s in facts.organisers}
     png = network_png(facts.claims, facts.ring.members, organisers, title=f"{facts.ring.ring_id} 关系网络")
-    return [para("六、关系网络图", st.h1),
+    return [KeepTogether([para("六、关系网络图", st.h1),
             para("图中圆点为团伙成员,连线表示双方共同发生过涉案结算,线越粗结算越多;红圈为组织者。", st.body),
-            png_image(png, 170)]
+            png_image(png, 170)])]
 
 
 def _evidence_section(facts: CaseFacts, st, xlsx_name: str, xlsx_sha256: str) -> list:

@@ -43,7 +43,8 @@ def claim_timeline(claims: pd.DataFrame, max_day_rows: int = MAX_DAY_ROWS) -> li
     for period, g in df.groupby(key, sort=True):
         lo, hi = g["_when"].min(), g["_when"].max()
         span = f"{lo:%H:%M}–{hi:%H:%M}" if daily else f"{lo:%m-%d}–{hi:%m-%d}"
-        inst = list(dict.fromkeys(g["institution_id"].dropna().astype(str))) if "institution_id" in g else []
+        # the busiest institutions of the period first
+        inst = list(g["institution_id"].dropna().astype(str).value_counts().index) if "institution_id" in g else []
         shown = "、".join(inst[:3]) + (f" 等{len(inst)}家" if len(inst) > 3 else "")
         rows.append(TimelineRow(str(period), len(g), int(g["patient_id"].nunique()),
                                 int(g["fund_fen"].sum()), span, shown))

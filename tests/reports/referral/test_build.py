@@ -236,7 +236,7 @@ def test_configured_bureau_and_addressee_appear(small_case, tmp_path):
         'bureau = "舟山市医疗保障局"\naddressee = "舟山市公安局"\ncase_no_prefix = "舟医保移"\n', encoding="utf-8")
     pdf, _ = build_pack(small_case.ws, "R0001", tmp_path, **small_case.readers())
     text = pdf_text(pdf)
-    assert "舟山市医疗保障局" in text and "舟山市公安局:" in text and "舟医保移〔" in text
+    assert "舟山市医疗保障局" in text and "舟山市公安局：" in text and "舟医保移〔" in text
 
 
 def test_case_history_is_in_the_timeline(small_case, tmp_path):
