@@ -54,7 +54,7 @@ def detect(f, min_days: int = 3, min_cards: int = 6, window: int = 60, max_span:
 
 
 def _bursts(f, cards, op, pairs, max_span, min_burst, min_days):
-    rows = np.flatnonzero(np.isin(f.card, cards))
+    rows = f.rows_of("card", cards)
     d = pd.DataFrame({"row": rows, "i": f.institution[rows], "o": op[rows], "day": f.day[rows],
                       "t": f.minute[rows], "card": f.card[rows]})
     # a burst: one operator, one day, several of the cluster's cards within max_span minutes

@@ -84,7 +84,7 @@ def leiden(f, pairs: pd.DataFrame | None = None, min_days: int = 3, min_size: in
 
 def _meetings(f, members: np.ndarray, window: int = 240) -> np.ndarray:
     """Rows where at least two members were at one institution within ``window`` minutes."""
-    rows = np.flatnonzero(np.isin(f.patient, members))
+    rows = f.rows_of("patient", members)
     d = pd.DataFrame({"row": rows, "i": f.institution[rows], "w": f.minute[rows] // window, "p": f.patient[rows]})
     n = d.groupby(["i", "w"])["p"].transform("nunique").to_numpy()
     return d.row.to_numpy()[n >= 2]
@@ -121,7 +121,7 @@ def shared_identifiers(f, min_shared: int = 6) -> list[Candidate]:
         people = np.flatnonzero(comp[:m] == c)
         mine = links[links.comp == c]
         via_card = mine[mine.kind == "card"]
-        rows = np.flatnonzero(np.isin(f.patient, people))
+        rows = f.rows_of("patient", people)
         ev = []
         for kind, zh, en in (("phone", "联系电话", "phone number"), ("address", "住址", "address")):
             part = mine[mine.kind == kind]

@@ -35,7 +35,7 @@ def climb(f, seed: np.ndarray, delta: int = 120, rho: float = 0.5, min_page: int
     """Local search from ``seed`` patient codes: (users, pages DataFrame[key, i, day, centre])."""
     users = np.unique(seed)
     key = f.place_day()
-    rows = np.flatnonzero(np.isin(f.patient, users))
+    rows = f.rows_of("patient", users)
     acts = pd.DataFrame({"k": key[rows], "t": f.minute[rows], "u": f.patient[rows]})
     need = max(min_page, int(np.ceil(0.3 * len(users))))
     pages = acts.groupby("k").agg(n=("u", "nunique"), centre=("t", "median"))

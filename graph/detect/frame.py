@@ -234,6 +234,25 @@ class ClaimFrame:
             self.cache["place_day_sorted"] = self.cache["place_day"][self.cache["place_day_order"]]
         return self.cache["place_day"]
 
+    def rows_of(self, kind: str, codes) -> np.ndarray:
+        """Rows whose ``kind`` code (patient, card, institution, doctor) is one of ``codes``, ascending.
+
+        Uses a cached sort of that column, so asking for a few entities does not scan every claim.
+        """
+        name = f"order_{kind}"
+        if name not in self.cache:
+            col = getattr(self, kind)
+            order = np.argsort(col, kind="stable")
+            self.cache[name] = (order, col[order])
+        order, srt = self.cache[name]
+        codes = np.unique(np.asarray(codes, dtype=np.int64))
+        lo, hi = np.searchsorted(srt, codes, "left"), np.searchsorted(srt, codes, "right")
+        n = hi - lo
+        if n.sum() == 0:
+            return np.array([], dtype=np.int64)
+        pos = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(n.sum())
+        return np.sort(order[pos])
+
     def rows_at(self, keys) -> np.ndarray:
         """Rows whose (institution, day) key is one of ``keys`` (see :meth:`place_day`), ascending."""
         self.place_day()

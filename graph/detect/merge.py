@@ -52,6 +52,8 @@ def merge(candidates: list[Candidate], overlap: float = 0.5, same: float = 0.8) 
             small = min(len(people), len(r["people"])) or 1
             if shared / small < overlap:
                 continue
+            if c.pattern == "community" and len(people) > 2 * len(r["people"]):
+                continue  # a much bigger group's evidence would speak of other people
             if c.pattern in ("community", r["pattern"]) or shared / small >= same:
                 home = r
                 break

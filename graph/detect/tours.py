@@ -57,7 +57,8 @@ def tours(f, entity: str = "patient", rows_mask: np.ndarray | None = None, windo
     out = []
     for members in clusters(pairs, min_size=min_size, max_size=150, weight="weight"):
         members = np.asarray(members)
-        rows = np.flatnonzero(np.isin(ent, members))
+        rows = f.rows_of(entity, members)
+        rows = rows[ent[rows] >= 0]  # rows outside the mask were set to -1
         d = pd.DataFrame({"row": rows, "i": f.institution[rows], "day": f.day[rows], "t": f.minute[rows], "e": ent[rows]})
         stops = d.groupby(["i", "day"], sort=True).agg(members=("e", "nunique"), first=("t", "min"), last=("t", "max"))
         need = max(2, int(np.ceil(0.3 * len(members))))
