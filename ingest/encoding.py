@@ -55,15 +55,21 @@ def sniff_encodings(sample: bytes) -> list[str]:
     """
     if sample.startswith(codecs.BOM_UTF8):
         return ["utf-8-sig"]
-    out = []
+    # How far each decodes; a fault inside the sample still lets the longer-lived encoding win,
+    # so the full scan can name the damaged line instead of rejecting the file blindly.
+    reach = {}
     for enc in ("utf-8", "gb18030"):
         try:
             codecs.getincrementaldecoder(enc)("strict").decode(sample, final=False)
-        except UnicodeDecodeError:
-            continue
-        out.append(enc)
-    if "utf-8" in out and sample.isascii():
-        return out
+            reach[enc] = len(sample) + 1
+        except UnicodeDecodeError as e:
+            reach[enc] = e.start
+    best = max(reach.values())
+    if best == 0 and sample:
+        return []
+    out = [enc for enc in ("utf-8", "gb18030") if reach[enc] == best]
+    if sample.isascii():
+        return ["utf-8", "gb18030"]
     return out[:1]
 
 

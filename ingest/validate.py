@@ -17,7 +17,7 @@ import pandas as pd
 from ingest.columns import CLAIM_COLUMNS, REFERENCE_COLUMNS, REQUIRED_CLAIM_COLUMNS, VISIT_TYPE_ALIASES
 from ingest.datetimes import parse_datetimes
 from ingest.mapping import Mapping
-from ingest.reasons import label_zh
+from ingest.reasons import REASONS, label_zh
 
 __all__ = ["Checked", "check_chunk", "clean_text", "parse_amounts", "ID_COLUMNS"]
 
@@ -69,7 +69,8 @@ class _Faults:
                     codes[i].append(code)
                 zh[i].append(fzh(r))
                 en[i].append(fen(r))
-        return Checked(clean, bad, [";".join(c) for c in codes], ["；".join(z) for z in zh],
+        rank = {c: i for i, c in enumerate(REASONS)}
+        return Checked(clean, bad, [";".join(sorted(c, key=rank.get)) for c in codes], ["；".join(z) for z in zh],
                        ["; ".join(e) for e in en])
 
 
