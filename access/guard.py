@@ -172,6 +172,11 @@ class Guard:
             raise SessionExpired()
         self.session.touch()
 
+    def _live(self) -> None:
+        # Every read that fetches data checks the session itself, so a page that forgets to
+        # touch() cannot serve an idle session.
+        self.touch()
+
     def logout(self) -> None:
         self._record("logout", self.user.name, dedupe=False)
         self.session.last_seen = float("-inf")
@@ -431,6 +436,7 @@ class Guard:
 
     def rings(self) -> list:
         """Every ring, highest score first, shaped for this role (the queue; not audited)."""
+        self._live()
         key = self._rings_key()
         if key is not None:
             with _rings_lock:
@@ -461,6 +467,7 @@ class Guard:
 
     def ring(self, ring_id):
         """One ring shaped for this role, or None; recorded as ``view_ring``."""
+        self._live()
         raw = self._raw_ring(ring_id)
         if raw is None:
             return None
@@ -469,6 +476,7 @@ class Guard:
 
     def ring_claims(self, ring_id):
         """The claims of one ring (analytic copy), shaped for this role, in settlement order."""
+        self._live()
         raw = self._raw_ring(ring_id)
         if raw is None:
             return None
@@ -487,6 +495,7 @@ class Guard:
         token they were given; a person's id typed in full or in part finds nothing, so search
         cannot be used to confirm or complete an id.
         """
+        self._live()
         s = v.search_text(text)
         n = v.limit(limit, 200)
         if v.is_token(s):
@@ -501,6 +510,7 @@ class Guard:
 
     def neighbourhood(self, type, ref, hops=1, max_nodes=200, since=None, until=None) -> Subgraph:
         """An entity's neighbourhood (``ref`` as this guard hands it out); ``view_entity``."""
+        self._live()
         t = v.entity_type(type)
         raw = self._resolve(t, ref)
         h, cap = v.hops(hops), v.limit(max_nodes)
@@ -516,6 +526,7 @@ class Guard:
 
     def entity(self, type, ref) -> EntitySummary | None:
         """An entity's summary, shaped for this role; recorded as ``view_entity``."""
+        self._live()
         t = v.entity_type(type)
         raw = self._resolve(t, ref)
         s = self.store.summary(t, raw)
@@ -524,6 +535,7 @@ class Guard:
 
     def entity_claims(self, type, ref, since=None, until=None, limit: int = 10_000):
         """The claims touching one entity, shaped for this role; recorded as ``view_claims``."""
+        self._live()
         t = v.entity_type(type)
         raw = self._resolve(t, ref)
         n = v.limit(limit, 100_000)
@@ -534,6 +546,7 @@ class Guard:
 
     def reference(self, kind: str):
         """A reference table (institutions, doctors, patients) shaped for this role, or None."""
+        self._live()
         if kind not in ("institutions", "doctors", "patients"):
             raise v.BadParameter("参考数据类型无效。", "Unknown reference table.")
         df = self.analytic.read_reference(self.ws, kind)
@@ -544,6 +557,7 @@ class Guard:
 
     def patient(self, ref) -> dict | None:
         """One patient's reference row as a dict (shaped for this role), or None."""
+        self._live()
         raw = self._resolve("patient", ref)
         df = self.analytic.read_reference(self.ws, "patients")
         if df is None or df.empty:
@@ -557,6 +571,7 @@ class Guard:
     # --- exports ---------------------------------------------------------------------------
     def record_export(self, kind: str, target: str = "", detail=None) -> None:
         """Check and record an export the page writes itself (e.g. a download button)."""
+        self._live()
         permission = {"claims": "export_claims", "referral": "export_referral"}.get(kind)
         if permission is None:
             raise ValueError(f"unknown export kind {kind!r}; use 'claims' or 'referral'")
@@ -568,6 +583,7 @@ class Guard:
 
         ``writer(df) -> bytes`` replaces the default formatting (the app's own headers).
         """
+        self._live()
         if fmt not in ("csv", "xlsx"):
             raise v.BadParameter("导出格式只能是 CSV 或 XLSX。", "Exports are CSV or XLSX.")
         self._require("export_claims", target)
@@ -585,6 +601,7 @@ class Guard:
 
     def export_referral(self, ring_id, out_dir):
         """Build the police referral pack for a ring (police only); returns (pdf, xlsx) paths."""
+        self._live()
         rid = v.ring_id(ring_id)
         self._require("export_referral", rid)
         if self._raw_ring(rid) is None:
@@ -597,6 +614,7 @@ class Guard:
 
     def brief(self, out_file):
         """The leaders' summary PDF (no personal data); recorded as ``brief``."""
+        self._live()
         self._require("view_dashboard")
         from reports.brief.build import build_brief
 
@@ -606,6 +624,7 @@ class Guard:
 
     def dashboard(self) -> dict:
         """What the leaders' dashboard shows (``reports.brief.data.summary``: no personal data)."""
+        self._live()
         self._require("view_dashboard")
         from reports.brief.data import summary
 
@@ -613,16 +632,19 @@ class Guard:
 
     # --- case work -------------------------------------------------------------------------
     def statuses(self) -> dict[str, str]:
+        self._live()
         from ringtrace import cases
 
         return cases.current_statuses(self.ws)
 
     def status_history(self, ring_id) -> list[dict]:
+        self._live()
         from ringtrace import cases
 
         return cases.status_history(self.ws, v.ring_id(ring_id))
 
     def set_status(self, ring_id, status: str) -> None:
+        self._live()
         from ringtrace import cases
 
         rid = v.ring_id(ring_id)
@@ -633,6 +655,7 @@ class Guard:
         self._record("status_change", rid, {"status": status}, dedupe=False)
 
     def add_note(self, ring_id, text: str) -> None:
+        self._live()
         from ringtrace import cases
 
         rid = v.ring_id(ring_id)
@@ -647,6 +670,7 @@ class Guard:
 
     def notes(self, ring_id=None) -> list[dict]:
         """Notes (of one ring, or all); for restricted roles ids in the text are masked."""
+        self._live()
         from ringtrace import cases
 
         rid = v.ring_id(ring_id) if ring_id is not None else None
@@ -663,14 +687,17 @@ class Guard:
 
     # --- administration --------------------------------------------------------------------
     def users(self) -> list[dict]:
+        self._live()
         self._require("manage_users")
         return _users.list_users(self.ws)
 
     def add_user(self, name: str, role: str, password: str):
+        self._live()
         self._require("manage_users", str(name))
         return _users.add_user(self.ws, name, role, password, actor=self.user)
 
     def set_disabled(self, name: str, disabled: bool = True) -> None:
+        self._live()
         self._require("manage_users", str(name))
         if name == self.user.name and disabled:
             raise v.BadParameter("不能停用自己的账号。", "You cannot disable your own account.")
@@ -678,6 +705,7 @@ class Guard:
 
     def audit_entries(self, user: str | None = None, action: str | None = None, last: int | None = None) -> list[dict]:
         """The audit trail (admins); personal ids in targets and details masked for this role."""
+        self._live()
         self._require("view_audit")
         rows = _audit.entries(self.ws)
         if user:
@@ -703,6 +731,7 @@ class Guard:
         return e
 
     def audit_verify(self):
+        self._live()
         self._require("view_audit")
         return _audit.verify(self.ws)
 

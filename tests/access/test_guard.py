@@ -212,6 +212,9 @@ def test_sessions_expire_after_inactivity(city_guard):
     assert g.expired()
     with pytest.raises(SessionExpired):
         g.touch()
+    for read in (g.rings, lambda: g.ring("R0001"), lambda: g.find("D0"), lambda: g.neighbourhood("doctor", "D01")):
+        with pytest.raises(SessionExpired):
+            read()
     g2 = city_guard("investigator")
     g2.touch()
     assert not g2.expired()
