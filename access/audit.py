@@ -6,6 +6,10 @@ hash}``; ``hash`` is the SHA-256 of the entry's canonical JSON without ``hash`` 
 entry breaks its own hash; deleting or moving one breaks ``seq`` or ``prev`` of the next. A
 small head file (``audit.head``: last seq and hash) catches entries cut off the end.
 
+A chain proves order and completeness against anyone who cannot rewrite every later entry; to
+hold against someone who can, note the head hash that ``ringtrace audit --verify`` prints
+somewhere they cannot reach (a daily log book, a ticket): a rewritten chain ends elsewhere.
+
 Appends take an exclusive lock on the log, so several app processes and the command line can
 record at once without forking the chain.
 
@@ -60,6 +64,7 @@ ACTIONS: tuple[str, ...] = (
     "note",
     "status_change",
     "export",
+    "access_denied",
     "user_change",
     "referral",
     "brief",
@@ -228,13 +233,15 @@ class Verdict:
     line: int | None = None  # 1-based line number in the log
     seq: int | None = None
     reason: str = ""
+    head: str = ""  # the last entry's hash when intact: note it elsewhere to anchor the chain
 
     def __bool__(self) -> bool:
         return self.ok
 
     def message(self, path: Path | str = "audit.jsonl") -> str:
         if self.ok:
-            return f"audit trail intact: {self.entries} entries, every hash and link checks out ({path})"
+            anchor = f"; last hash {self.head}" if self.head else ""
+            return f"audit trail intact: {self.entries} entries, every hash and link checks out ({path}){anchor}"
         where = "its head" if self.line is None else f"line {self.line}"
         where += f" (seq {self.seq})" if self.seq is not None else ""
         return f"audit trail broken at {where} of {path}: {self.reason}"
@@ -281,7 +288,7 @@ def verify(ws: Workspace) -> Verdict:
                            f"the trail ends at seq {n} but seq {hseq} was written: entries were cut off the end")
         if hseq == n and n and hhash != prev:
             return Verdict(False, n, n, n, "the last entry differs from the one written: it was replaced")
-    return Verdict(True, n)
+    return Verdict(True, n, head=prev if n else "")
 
 
 _DAMAGED = (-1, "")
