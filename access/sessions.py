@@ -9,13 +9,15 @@ minutes; ``RINGTRACE_SESSION_MINUTES`` changes it).
 (False, True)
 >>> s.touch(now=1050.0); s.expired(now=1100.0)
 False
+>>> Session(User("wang", "investigator"), max_s=100, now=0.0).expired(now=101.0)  # a working day at most
+True
 """
 
 from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 
 from access.users import User
 
@@ -35,16 +37,19 @@ def default_idle_s() -> float:
 class Session:
     user: User
     idle_s: float = field(default_factory=default_idle_s)
-    now: float | None = None  # when it starts; time.time() if None
+    # However active, a session ends after a working day: a forgotten tab does not stay open.
+    max_s: float = 12 * 3600
+    now: InitVar[float | None] = None  # when it starts; time.time() if None
+    started: float = field(init=False)
     last_seen: float = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.started = time.time() if self.now is None else self.now
+    def __post_init__(self, now: float | None) -> None:
+        self.started = time.time() if now is None else now
         self.last_seen = self.started
 
     def expired(self, now: float | None = None) -> bool:
         now = time.time() if now is None else now
-        return now - self.last_seen > self.idle_s
+        return now - self.last_seen > self.idle_s or now - self.started > self.max_s
 
     def touch(self, now: float | None = None) -> None:
         """Note activity; an expired session stays expired (log in again)."""
