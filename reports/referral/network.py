@@ -2,8 +2,8 @@
 
 Nodes are the ring's patients, doctors, institutions and operators; an edge joins two
 that share claims, its width growing with their number. Organisers are drawn larger
-with a red ring. Over :data:`LABEL_LIMIT` nodes, patients lose their labels so the
-institutions and doctors at the centre stay readable.
+with a red ring. Over :data:`LABEL_LIMIT` nodes only institutions and organisers keep their labels, so
+the centre of the ring stays readable.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from reports.patterns import KIND_ZH
 __all__ = ["ring_graph", "network_png", "LABEL_LIMIT"]
 
 LABEL_LIMIT = 60
+MAX_PINNED_HUBS = 12
 _COLOURS = {"patients": "#4C78A8", "doctors": "#F58518", "institutions": "#54A24B", "operators": "#B279A2"}
 _SIZES = {"patients": 60, "doctors": 160, "institutions": 260, "operators": 160}
 # which claim columns are joined by an edge: the ones that show how the ring operated
@@ -63,7 +64,9 @@ def _layout(g: nx.Graph) -> dict:
     hubs = sorted(v for v in g if v[0] != "patients")
     n = g.number_of_nodes()
     k = 1.6 / max(n, 1) ** 0.5
-    if not hubs or len(hubs) == n:
+    # many hubs (a community of doctors and institutions) pinned on a circle only make a ring
+    # of overlapping labels: let them find their places like everyone else
+    if not hubs or len(hubs) == n or len(hubs) > MAX_PINNED_HUBS:
         return nx.spring_layout(g, seed=7, k=k, iterations=60 if n <= 400 else 30)
     radius = 0.0 if len(hubs) == 1 else 0.35
     init = {v: (radius * math.cos(2 * math.pi * i / len(hubs)), radius * math.sin(2 * math.pi * i / len(hubs)))
@@ -104,7 +107,9 @@ def network_png(claims: pd.DataFrame, members: dict[str, list[str]], organisers:
                 if org:
                     nx.draw_networkx_nodes(g, pos, nodelist=org, node_color="none", node_size=520,
                                            edgecolors="#D62728", linewidths=2.0, ax=ax)
-                labels = {v: v[1] for v in g if n <= LABEL_LIMIT or v[0] != "patients"}
+                # small rings: every id; large ones: institutions and organisers only
+                labels = {v: v[1] for v in g
+                          if n <= LABEL_LIMIT or v[0] == "institutions" or v in organisers}
                 nx.draw_networkx_labels(g, pos, labels=labels, font_size=6 if n > 30 else 8, ax=ax)
             else:
                 ax.text(0.5, 0.5, "无可绘制的关联(成员之间没有共同结算)", ha="center", va="center")

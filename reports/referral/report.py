@@ -214,13 +214,13 @@ def _evidence_section(facts: CaseFacts, st, xlsx_name: str, xlsx_sha256: str) ->
            para(f"{xlsx_name} 的 SHA-256 校验值:{xlsx_sha256}(用于核对附件未被改动)。", st.small)]
     n = len(facts.claims)
     shown = facts.claims.head(CLAIM_ROWS_IN_PDF)
-    rows = [["结算单号", "结算时间", "参保人编号", "机构", "医师", "统筹基金支付(元)"]]
+    rows = [["结算单号", "结算时间", "参保人编号", "机构", "医师", "基金支付(元)"]]
     for r in shown.itertuples(index=False):
         rows.append([r.claim_id, f"{r.settled_at:%Y-%m-%d %H:%M}" if r.settled_at == r.settled_at else "—",
                      r.patient_id, r.institution_id, r.doctor_id if isinstance(r.doctor_id, str) else "—",
                      yuan(r.fund_fen)])
     title = "涉案结算明细" + (f"(前 {CLAIM_ROWS_IN_PDF} 条,全部 {n} 条见 {xlsx_name})" if n > CLAIM_ROWS_IN_PDF else "")
-    out += [para(title, st.h2), table(rows, [30, 28, 36, 26, 24, 30], st, right_cols=(5,))]
+    out += [para(title, st.h2), table(rows, [31, 28, 36, 25, 28, 26], st, right_cols=(5,))]
     return out
 
 
