@@ -42,6 +42,7 @@ class Stage:
         self._had_staging_dir = ws.staging_dir.exists()
         self.files.mkdir(parents=True, exist_ok=False)
         self.targets: list[str] = []
+        self.journaled = False
 
     def path(self, rel: str) -> Path:
         """Where to write the staged copy of workspace file ``rel`` (e.g. ``reference/doctors.parquet``)."""
@@ -58,11 +59,17 @@ class Stage:
         tmp = self.dir / (_JOURNAL + ".tmp")
         tmp.write_text(json.dumps(order, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, self.dir / _JOURNAL)
+        self.journaled = True  # from here on the run is committed: finish it, never undo it
         _roll_forward(self.ws, self.dir)
         self._cleanup()
 
     def abort(self) -> None:
-        """Forget everything staged; the workspace is as it was before the run."""
+        """Forget everything staged; the workspace is as it was before the run.
+
+        After the journal is written this does nothing: ``recover`` finishes the commit.
+        """
+        if self.journaled:
+            return
         shutil.rmtree(self.dir, ignore_errors=True)
         self._cleanup()
 
