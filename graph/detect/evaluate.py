@@ -185,12 +185,26 @@ def _load_json(path: Path, what: str, hint: str):
         raise InputError(f"The {what} file {path} is not valid UTF-8 JSON ({e}). {hint}") from e
 
 
+def _truth_fault(truth) -> str | None:
+    """What is wrong with a truth document, or None."""
+    if not isinstance(truth, dict) or not isinstance(truth.get("rings"), list):
+        return 'there is no "rings" list'
+    for key, id_key in (("rings", "ring_id"), ("legit_groups", "group_id")):
+        for i, g in enumerate(truth.get(key) or []):
+            if not isinstance(g, dict) or not isinstance(g.get("members"), dict) or id_key not in g:
+                return f'{key}[{i}] lacks "{id_key}" or a "members" object'
+            if key == "rings" and "pattern" not in g:
+                return f'{key}[{i}] has no "pattern"'
+    return None
+
+
 def run(args, ws) -> int:
     truth_path = Path(args.truth)
     truth = _load_json(truth_path, "truth", "Write one with: ringtrace synth OUT_DIR (it creates OUT_DIR/truth.json).")
-    if not isinstance(truth, dict) or not isinstance(truth.get("rings"), list):
-        raise InputError(f"The truth file {truth_path} has no \"rings\" list; it should be the truth.json "
-                         f"written by ringtrace synth.")
+    bad = _truth_fault(truth)
+    if bad:
+        raise InputError(f"The truth file {truth_path} is not a truth.json as ringtrace synth writes it: {bad}. "
+                         f"Write a fresh one with: ringtrace synth OUT_DIR.")
     rings_path = Path(args.rings) if args.rings else ws.rings_json
     hint = "Run ringtrace detect first, or name a rings file with --rings FILE."
     _load_json(rings_path, "rings", hint)

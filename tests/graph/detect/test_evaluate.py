@@ -133,6 +133,9 @@ def test_command_errors_are_clear(tmp_path, capsys):
     truth.write_text(json.dumps(_truth()), encoding="utf-8")
     assert main(["--home", str(tmp_path / "ws"), "evaluate", "--truth", str(truth)]) == 2
     assert "ringtrace detect" in capsys.readouterr().err
+    truth.write_text(json.dumps({"rings": [{"ring_id": "P1", "members": {}}]}), encoding="utf-8")
+    assert main(["--home", str(tmp_path / "ws"), "evaluate", "--truth", str(truth)]) == 2
+    assert 'rings[0] has no "pattern"' in capsys.readouterr().err
     truth.write_text("{not json", encoding="utf-8")
     assert main(["--home", str(tmp_path / "ws"), "evaluate", "--truth", str(truth)]) == 2
     assert "not valid" in capsys.readouterr().err
