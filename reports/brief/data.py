@@ -177,10 +177,14 @@ def summary(ws: Workspace, *, rings: list[Ring] | None = None,
                                 on="claim_id")
             owned["member"] = owned[column].astype("string")
             mine = owned.merge(members, on=["ring_id", "member"]).drop_duplicates(["member", "claim_id"])
-            for ident, g in mine.groupby("member"):
-                n_claims[ident] = len(g)
-                fund_fen[ident] = int(g["fund_fen"].sum())
-                home[ident] = str(g["institution_id"].astype(str).value_counts().index[0])
+            agg = mine.groupby("member").agg(n=("claim_id", "size"), fund=("fund_fen", "sum"))
+            n_claims.update({str(k): int(v) for k, v in agg["n"].items()})
+            fund_fen.update({str(k): int(v) for k, v in agg["fund"].items()})
+            # a doctor's main institution: where most of their ring claims were settled
+            places = (mine.assign(inst=mine["institution_id"].astype(str)).groupby(["member", "inst"]).size()
+                      .reset_index(name="n").sort_values(["member", "n", "inst"], ascending=[True, False, True])
+                      .drop_duplicates("member"))
+            home.update(dict(zip(places["member"].astype(str), places["inst"])))
         else:
             for r in rings:
                 for ident in dict.fromkeys(map(str, r.members.get(kind) or [])):

@@ -66,6 +66,9 @@ def test_summary_counts_and_money(fresh_ws):
     names = dict(zip(sc.reference["institutions"]["institution_id"], sc.reference["institutions"]["name"]))
     assert top["P00099"]["name"] == names["P00099"] and top["P00099"]["district"] == "定海区"
     assert s["top_institutions"][0]["institution_id"] == "P00099"  # the most money first
+    # D0009 works both rings: 18 claims at P00012 and 80 at P00099, its main institution
+    assert s["top_doctors"] == [{"doctor_id": "D0009", "institution_id": "P00099", "rings": 2, "claims": 98,
+                                 "fund_fen": fund(sc, "R0001") + fund(sc, "R0002")}]
     months = {r["month"]: r for r in s["trend"]}
     assert months["2024-03"]["rings_started"] == 1 and months["2024-05"]["claims"] == 80
     assert sum(r["fund_fen"] for r in s["trend"]) == sum(fund(sc, r) for r in ("R0001", "R0002", "R0003"))
