@@ -189,8 +189,9 @@ def _check_claims(text: dict[str, pd.Series], f: _Faults) -> pd.DataFrame:
               lambda r, c=col, s=s: f"{c} is negative ({s[r]})")
         clean[col] = v
     tot, fund = clean["total_amount"], clean["fund_amount"]
-    # a cent of rounding slack: exports round fund and total separately
-    f.add("fund_exceeds_total", (fund > tot + 0.005).fillna(False).to_numpy(),
+    # A cent of rounding slack: exports round fund and total separately. A negative amount is
+    # already its own fault; comparing it would only repeat it.
+    f.add("fund_exceeds_total", ((fund > tot + 0.005) & (tot >= 0) & (fund >= 0)).fillna(False).to_numpy(),
           lambda r: f"统筹基金支付（{fund[r]:g}）大于医疗总费用（{tot[r]:g}）",
           lambda r: f"fund_amount ({fund[r]:g}) exceeds total_amount ({tot[r]:g})")
     clean["diagnosis"] = text["diagnosis"]
