@@ -82,14 +82,33 @@ def detect(f, min_size: int = 4, min_waves: int = 2, min_wave: int = 4, wave_lif
     pairs = pairs[pairs.days >= min_waves]
     found = [np.asarray(m) for m in clusters(pairs, min_size=min_size, max_size=400, weight="weight")]
     found += _doctor_waves(s, min_wave, wave_lift)
+    first = [c for c in (_describe(f, s, m, pairs) for m in found) if c is not None]
+    # one scheme seen as several groups (different waves, different recruits) is one ring:
+    # same hospital, mostly the same doctors
+    groups: list[list] = []
+    for c in sorted(first, key=lambda c: (int(c.institutions[0]), -len(c.patients), int(c.rows[0]))):
+        for g in groups:
+            h = g[0]
+            if int(h.institutions[0]) == int(c.institutions[0]) and _jaccard(h.doctors, c.doctors) >= 0.5:
+                g.append(c)
+                break
+        else:
+            groups.append([c])
     out = []
-    seen: set[tuple[int, ...]] = set()
-    for members in found:
+    for g in groups:
+        if len(g) == 1:
+            out.append(g[0])
+            continue
+        members = np.unique(np.concatenate([c.patients for c in g]))
         c = _describe(f, s, members, pairs)
-        if c is not None and tuple(c.rows[:50]) not in seen:
-            seen.add(tuple(c.rows[:50]))
+        if c is not None:
             out.append(c)
     return out
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    u = len(np.union1d(a, b))
+    return len(np.intersect1d(a, b)) / u if u else 0.0
 
 
 def _doctor_waves(s: pd.DataFrame, min_wave: int, lift: float) -> list[np.ndarray]:
@@ -160,15 +179,17 @@ def _describe(f, s: pd.DataFrame, members: np.ndarray, pairs: pd.DataFrame) -> C
                            rows[diag == np.flatnonzero(f.labels['diagnosis'] == top_code)[0]], "pattern"))
     if far.mean() >= 0.5:
         ev.append(evidence(f, f"{int(far.sum())} 次住院的患者住地距医院 15 公里以上(外区县招募)", f"{int(far.sum())} stays by patients living more than 15 km away (recruited from other districts)", rows[far], "geography"))
-    if np.nanmean(age) >= 60 if np.isfinite(age).any() else False:
+    if np.isfinite(age).any() and np.nanmean(age) >= 60:
         ev.append(evidence(f, f"患者平均年龄 {np.nanmean(age):.0f} 岁", f"patients' mean age {np.nanmean(age):.0f}", rows, "pattern"))
     if ratio >= 1.3:
         ev.append(evidence(f, f"单次住院金额为该院常见金额的 {ratio:.1f} 倍", f"stays cost {ratio:.1f} times the hospital's usual stay", rows, "amount"))
     ev.append(evidence(f, f"统筹基金支付合计 {money(fund)} 元", f"fund paid {money(fund)} yuan in all", rows, "amount"))
     inside = pairs[pairs.a.isin(members) & pairs.b.isin(members)]
     sync = log10_poisson_sf(float(inside.days.sum()), float(inside.expected.sum())) if len(inside) else 0.0
-    strength = 0.35 + 0.15 * (doc_share >= 0.6) + 0.15 * (top_share >= 0.5) + 0.1 * (overlapping >= len(rows) / 2) \
-        + 0.1 * (ratio >= 1.3) + 0.1 * (far.mean() >= 0.5) + 0.05 * (waves >= 2)
+    old = bool(np.isfinite(age).any() and np.nanmean(age) >= 60)
+    # recruits from far away is what separates a scheme from a ward's ordinary busy weeks
+    strength = 0.3 + 0.1 * (doc_share >= 0.6) + 0.1 * (top_share >= 0.5) + 0.1 * (overlapping >= len(rows) / 2) \
+        + 0.1 * (ratio >= 1.3) + 0.2 * (far.mean() >= 0.5) + 0.05 * (waves >= 2) + 0.05 * old
     roles = {f"doctor:{d}": "organiser" for d in doc_labels}
     roles[f"institution:{label}"] = "organiser"
     return Candidate.from_rows(f, "doctor_patient_collusion", "admission_waves", rows, evidence=ev,
