@@ -127,9 +127,14 @@ def _pattern_section(facts: CaseFacts, st) -> list:
     out = [para("二、作案模式", st.h1), para(pattern_explanation(facts.ring.pattern), st.indent)]
     if facts.ring.evidence:
         out.append(para("本案中观察到的具体事实:", st.body))
+        listed = set(facts.claims["claim_id"].astype(str))
         for i, ev in enumerate(facts.ring.evidence, start=1):
-            n = len(ev.claim_ids)
-            out.append(para(f"{i}. {ev.text_zh}" + (f"(相关结算单 {n} 条)" if n else ""), st.indent))
+            cited = set(map(str, ev.claim_ids))
+            n, m = len(cited), len(cited & listed)
+            # a detector may cite claims beyond the ring's own; say which ones the sheet holds
+            note = "" if not n else (f"(相关结算单 {n} 条,均列入涉案清单)" if m == n
+                                     else f"(相关结算单 {n} 条,其中 {m} 条列入涉案清单)")
+            out.append(para(f"{i}. {ev.text_zh}{note}", st.indent))
     return out
 
 

@@ -285,3 +285,16 @@ def test_pdf_quotes_the_sheets_checksum(small_case, tmp_path):
 
     pdf, xlsx = build_pack(small_case.ws, "R0001", tmp_path, **small_case.readers())
     assert hashlib.sha256(xlsx.read_bytes()).hexdigest() in pdf_text(pdf)
+
+
+def test_evidence_sentences_say_which_cited_claims_are_listed(fresh_ws, tmp_path):
+    from graph.detect.ring import Evidence
+
+    rows, ring = card_ring("R0005", 3, 2)
+    ring.evidence.append(Evidence("同一操作员连续刷卡", "one operator swiped in a row",
+                                  ring.claim_ids[:2] + ["N0001", "N0002"], "burst"))
+    sc = scenario(fresh_ws, [(rows, ring)])
+    pdf, _ = build_pack(sc.ws, "R0005", tmp_path, **sc.readers())
+    text = pdf_text(pdf)
+    assert "集中刷卡结算（相关结算单5条，均列入涉案清单）" in text
+    assert "同一操作员连续刷卡（相关结算单4条，其中2条列入涉案清单）" in text
