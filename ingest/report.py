@@ -105,7 +105,7 @@ def format_report(r: IngestReport) -> str:
     ):
         if n is None:
             out.append(f"未知{what.split()[1]} unknown {what.split()[0]}: no reference file loaded yet; not checked")
-        elif n:
+        else:
             out.append(f"未知{what.split()[1]} unknown {what.split()[0]}: {n:,} ids not in the reference "
                        f"({claims:,} loaded claims name them; kept)")
     if r.rejected:
