@@ -112,25 +112,29 @@ def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _doctor_waves(s: pd.DataFrame, min_wave: int, lift: float) -> list[np.ndarray]:
-    """Patients admitted in abnormal weekly waves by doctors who do it at least twice."""
-    d = s[s.doc >= 0].copy()
+    """Patients admitted in abnormal weekly waves by doctors who do it at least twice.
+
+    Weeks are taken on two grids (shifted by half a week) so a wave that straddles a week
+    boundary is still seen whole on one of them.
+    """
+    d = s[s.doc >= 0]
     if d.empty:
         return []
-    d["w"] = d.a // WEEK
-    weekly = d.groupby(["i", "doc", "w"]).size().rename("n").reset_index()
-    usual = weekly.groupby("doc")["n"].median().rename("usual")
-    weekly = weekly.join(usual, on="doc")
-    waves = weekly[(weekly.n >= min_wave) & (weekly.n >= lift * weekly.usual.clip(lower=1))]
-    if waves.empty:
+    hits = []
+    for off in (0, WEEK // 2):
+        d = d.assign(w=(d.a + off) // WEEK)
+        weekly = d.groupby(["i", "doc", "w"]).size().rename("n").reset_index()
+        usual = weekly.groupby("doc")["n"].median().rename("usual")
+        weekly = weekly.join(usual, on="doc")
+        waves = weekly[(weekly.n >= min_wave) & (weekly.n >= lift * weekly.usual.clip(lower=1))]
+        if not waves.empty:
+            hits.append(d.merge(waves[["i", "doc", "w"]], on=["i", "doc", "w"])[["i", "p", "w"]].assign(off=off))
+    if not hits:
         return []
-    # a hospital's waves: its doctors' abnormal weeks, kept where there are at least two
-    per_inst = waves.groupby("i")["w"].nunique()
-    out = []
-    for inst in per_inst.index[per_inst.to_numpy() >= 2]:
-        wv = waves[waves.i == inst]
-        hit = d[(d.i == inst)].merge(wv[["doc", "w"]], on=["doc", "w"])
-        out.append(np.unique(hit.p.to_numpy()))
-    return out
+    h = pd.concat(hits, ignore_index=True)
+    # a hospital's waves: kept where there are at least two (the same scheme, months apart)
+    n_waves = h.groupby("i").apply(lambda g: _count_waves(g.w.to_numpy() * WEEK), include_groups=False)
+    return [np.unique(h.p[h.i == inst].to_numpy()) for inst in n_waves.index[n_waves.to_numpy() >= 2]]
 
 
 def _describe(f, s: pd.DataFrame, members: np.ndarray, pairs: pd.DataFrame) -> Candidate | None:
@@ -146,6 +150,19 @@ def _describe(f, s: pd.DataFrame, members: np.ndarray, pairs: pd.DataFrame) -> C
     mine = mine[np.maximum(wsize, wsize2) >= 3]
     if mine.p.nunique() < 3:
         return None
+    # the whole wave: everyone the core's doctors admitted there within the core's wave windows
+    # (people recruited once are in the wave too, though they never meet twice)
+    core_docs = mine.doc[mine.doc >= 0].value_counts()
+    core_docs = core_docs.index[core_docs.to_numpy() >= 2].to_numpy()
+    if len(core_docs):
+        a_sorted = np.sort(mine.a.to_numpy())
+        cut = np.flatnonzero(np.diff(a_sorted) > 2 * WEEK)
+        lo = a_sorted[np.r_[0, cut + 1]] - 2
+        hi = a_sorted[np.r_[cut, len(a_sorted) - 1]] + 2
+        here = s[(s.i == inst) & s.doc.isin(core_docs)]
+        k = np.searchsorted(lo, here.a.to_numpy(), side="right") - 1
+        inside = (k >= 0) & (here.a.to_numpy() <= hi[np.maximum(k, 0)])
+        mine = pd.concat([mine, here[inside]]).drop_duplicates("row").sort_values("row")
     rows = mine.row.to_numpy()
     waves = _count_waves(mine.a.to_numpy())
     # overlap: stays of the group that share at least one night with another stay of the group

@@ -2,8 +2,8 @@
 
 For every patient and hospital the stays are put in order; a readmission within ``max_gap``
 days of the previous discharge is a split. One such readmission is medicine; an institution
-whose split rate is far above the city's (Poisson tail against the pooled rate of all other
-institutions) is running a scheme.
+whose split rate is far above the city's (Poisson tail against the pooled rate of the ordinary
+half of the city's hospitals, never below 1%) is running a scheme.
 
 >>> import pandas as pd
 >>> from graph.detect.frame import ClaimFrame
@@ -19,7 +19,7 @@ institutions) is running a scheme.
 >>> c.pattern, f"{len(c.patients)} patients", f"{len(c.rows)} claims"
 ('split_hospitalization', '8 patients', '16 claims')
 >>> print(c.evidence[0].text_en)
-8 readmissions to H1 within 5 days of discharge: 8 of 16 stays (50%), against 0.0% elsewhere in the city
+8 readmissions to H1 within 5 days of discharge: 8 of 16 stays (50%), against 0.0% at the city's ordinary hospitals
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ import pandas as pd
 from graph.detect.candidate import Candidate, evidence, money
 from graph.detect.frame import INPATIENT, log10_poisson_sf
 
-__all__ = ["detect", "readmissions"]
+__all__ = ["detect", "readmissions", "FLOOR"]
+
+FLOOR = 0.01
 
 
 def readmissions(f, max_gap: int = 5) -> pd.DataFrame:
@@ -61,13 +63,16 @@ def detect(f, max_gap: int = 5, min_splits: int = 5, min_surprise: float = 3.0, 
     if pairs.empty or stays.empty:
         return []
     splits = pairs[pairs.split].groupby("institution").size().reindex(stays.index, fill_value=0)
-    total_stays, total_splits = float(stays.sum()), float(splits.sum())
+    # the baseline is the ordinary half of the city's hospitals (those at or below the median
+    # split rate), so several schemes in one small city do not hide each other; it never drops
+    # below FLOOR, because early readmissions happen in honest medicine too
+    rates = splits / stays
+    ordinary = rates <= rates.median()
+    seen0 = float(splits[ordinary].sum() / max(stays[ordinary].sum(), 1))
+    rate0 = max(seen0, FLOOR)
     out = []
     for inst in splits.index[splits.to_numpy() >= min_splits]:
         n_stays, n_split = float(stays[inst]), float(splits[inst])
-        # the rest of the city is the baseline; a floor keeps an all-clean city from dividing by zero
-        seen0 = (total_splits - n_split) / max(total_stays - n_stays, 1.0)
-        rate0 = max(seen0, 0.5 / max(total_stays, 1.0))
         expected = n_stays * rate0
         surprise = log10_poisson_sf(n_split, expected)
         if surprise < min_surprise or n_split < min_lift * expected:
@@ -77,8 +82,8 @@ def detect(f, max_gap: int = 5, min_splits: int = 5, min_surprise: float = 3.0, 
         label = f.labels["institution"][inst]
         rate = n_split / n_stays
         fund = float(f.fund[rows].sum())
-        ev = [evidence(f, f"{int(n_split)} 次在 {label} 出院后 {max_gap} 天内再次入院:占该院 {int(n_stays)} 次住院的 {rate:.0%},全市其他机构为 {seen0:.1%}",
-                       f"{int(n_split)} readmissions to {label} within {max_gap} days of discharge: {int(n_split)} of {int(n_stays)} stays ({rate:.0%}), against {seen0:.1%} elsewhere in the city",
+        ev = [evidence(f, f"{int(n_split)} 次在 {label} 出院后 {max_gap} 天内再次入院:占该院 {int(n_stays)} 次住院的 {rate:.0%},全市一般医院为 {seen0:.1%}",
+                       f"{int(n_split)} readmissions to {label} within {max_gap} days of discharge: {int(n_split)} of {int(n_stays)} stays ({rate:.0%}), against {seen0:.1%} at the city's ordinary hospitals",
                        rows, "repetition")]
         same_day = sp[sp.gap <= 1]
         if len(same_day):
