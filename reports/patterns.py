@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-__all__ = ["PATTERN_ZH", "KIND_ZH", "KIND_SHORT_ZH", "ROLE_ZH", "VISIT_ZH", "pattern_name", "pattern_explanation"]
+__all__ = ["PATTERN_ZH", "PATTERN_EN", "KIND_ZH", "KIND_SHORT_ZH", "ROLE_ZH", "VISIT_ZH", "pattern_name", "pattern_explanation"]
 
 # pattern -> (name, how it works, in words a police officer needs no training to read)
 PATTERN_ZH: dict[str, tuple[str, str]] = {
@@ -45,6 +45,15 @@ PATTERN_ZH: dict[str, tuple[str, str]] = {
     ),
 }
 
+PATTERN_EN: dict[str, str] = {
+    "card_collection": "Card collection and bulk swiping",
+    "doctor_patient_collusion": "Doctor-patient collusion, induced or fake admissions",
+    "impersonation": "Impersonation with borrowed cards",
+    "drug_reselling": "Drug reselling, repeat prescriptions",
+    "split_hospitalization": "Split hospitalisation",
+    "community": "Anomalous dense group",
+}
+
 KIND_ZH: dict[str, str] = {
     "patients": "参保人",
     "cards": "医保卡",
@@ -71,7 +80,9 @@ ROLE_ZH: dict[str, str] = {
 VISIT_ZH: dict[str, str] = {"outpatient": "门诊", "inpatient": "住院", "pharmacy": "药店购药"}
 
 
-def pattern_name(pattern: str) -> str:
+def pattern_name(pattern: str, lang: str = "zh") -> str:
+    if lang == "en":
+        return PATTERN_EN.get(pattern, pattern)
     return PATTERN_ZH.get(pattern, (pattern, ""))[0]
 
 

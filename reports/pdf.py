@@ -121,7 +121,8 @@ def png_image(png: bytes, width_mm: float) -> Image:
     return Image(io.BytesIO(png), width=width, height=width * h / w)
 
 
-def write_pdf(path: Path, story: list, title: str, footer: str, author: str = "") -> Path:
+def write_pdf(path: Path, story: list, title: str, footer: str, author: str = "",
+              page_label: str = "第 {} 页") -> Path:
     """Build ``story`` into an A4 PDF with page numbers and a footer line on every page."""
     regular, _ = register_reportlab()
 
@@ -130,7 +131,7 @@ def write_pdf(path: Path, story: list, title: str, footer: str, author: str = ""
         canvas.setFont(regular, 8)
         canvas.setFillColor(colors.HexColor("#555555"))
         canvas.drawString(18 * mm, 10 * mm, footer)
-        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, f"第 {doc.page} 页")
+        canvas.drawRightString(A4[0] - 18 * mm, 10 * mm, page_label.format(doc.page))
         canvas.restoreState()
 
     doc = SimpleDocTemplate(str(path), pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm,

@@ -30,7 +30,22 @@ def _wan(fen: int) -> float:
     return fen / 100 / 10_000
 
 
-def pattern_chart(by_pattern: list[dict]) -> bytes | None:
+_LABELS = {
+    "rings": ("团伙数", "Rings"),
+    "fund_wan": ("涉及统筹基金(万元)", "Fund involved (10,000 yuan)"),
+    "by_pattern": ("按团伙类型", "By pattern"),
+    "trend_fund": ("涉案结算统筹基金(万元)", "Fund paid on ring claims (10,000 yuan)"),
+    "trend_rings": ("新出现团伙数", "Rings starting"),
+    "wan": ("万元", "10,000 yuan"),
+    "status": ("案件处理状态", "Case status"),
+}
+
+
+def _t(key: str, lang: str) -> str:
+    return _LABELS[key][1 if lang == "en" else 0]
+
+
+def pattern_chart(by_pattern: list[dict], lang: str = "zh") -> bytes | None:
     if not by_pattern:
         return None
     import matplotlib
@@ -41,21 +56,21 @@ def pattern_chart(by_pattern: list[dict]) -> bytes | None:
     rows = list(reversed(by_pattern))
     with matplotlib_fonts():
         fig, (a, b) = plt.subplots(1, 2, figsize=(7.2, 0.5 * len(rows) + 1.4), sharey=True)
-        labels = [r["label_zh"] for r in rows]
+        labels = [r.get(f"label_{lang}") or r["label_zh"] for r in rows]
         a.barh(labels, [r["rings"] for r in rows], color="#4C78A8")
-        a.set_xlabel("团伙数")
+        a.set_xlabel(_t("rings", lang))
         from matplotlib.ticker import MaxNLocator
 
         a.xaxis.set_major_locator(MaxNLocator(integer=True))
         b.barh(labels, [_wan(r["fund_fen"]) for r in rows], color="#E45756")
-        b.set_xlabel("涉及统筹基金(万元)")
+        b.set_xlabel(_t("fund_wan", lang))
         for ax in (a, b):
             ax.spines[["top", "right"]].set_visible(False)
-        fig.suptitle("按团伙类型", fontsize=11)
+        fig.suptitle(_t("by_pattern", lang), fontsize=11)
         return _png(fig)
 
 
-def trend_chart(trend: list[dict]) -> bytes | None:
+def trend_chart(trend: list[dict], lang: str = "zh") -> bytes | None:
     if not trend:
         return None
     import matplotlib
@@ -66,11 +81,11 @@ def trend_chart(trend: list[dict]) -> bytes | None:
     with matplotlib_fonts():
         fig, ax = plt.subplots(figsize=(7.2, 3.0))
         months = [r["month"] for r in trend]
-        ax.bar(months, [_wan(r["fund_fen"]) for r in trend], color="#E45756", label="涉案结算统筹基金(万元)")
-        ax.set_ylabel("万元")
+        ax.bar(months, [_wan(r["fund_fen"]) for r in trend], color="#E45756", label=_t("trend_fund", lang))
+        ax.set_ylabel(_t("wan", lang))
         ax2 = ax.twinx()
-        ax2.plot(months, [r["rings_started"] for r in trend], color="#4C78A8", marker="o", label="新出现团伙数")
-        ax2.set_ylabel("团伙数")
+        ax2.plot(months, [r["rings_started"] for r in trend], color="#4C78A8", marker="o", label=_t("trend_rings", lang))
+        ax2.set_ylabel(_t("rings", lang))
         ax2.set_ylim(bottom=0)
         from matplotlib.ticker import MaxNLocator
 
@@ -83,7 +98,7 @@ def trend_chart(trend: list[dict]) -> bytes | None:
         return _png(fig)
 
 
-def status_chart(by_status: list[dict]) -> bytes | None:
+def status_chart(by_status: list[dict], lang: str = "zh") -> bytes | None:
     if not any(r["rings"] for r in by_status):
         return None
     import matplotlib
@@ -93,9 +108,9 @@ def status_chart(by_status: list[dict]) -> bytes | None:
 
     with matplotlib_fonts():
         fig, ax = plt.subplots(figsize=(7.2, 2.2))
-        ax.bar([r["label_zh"] for r in by_status], [r["rings"] for r in by_status],
+        ax.bar([r.get(f"label_{lang}") or r["label_zh"] for r in by_status], [r["rings"] for r in by_status],
                color=["#9D9D9D", "#F58518", "#E45756", "#54A24B", "#4C78A8"][: len(by_status)])
-        ax.set_ylabel("团伙数")
+        ax.set_ylabel(_t("rings", lang))
         ax.spines[["top", "right"]].set_visible(False)
-        ax.set_title("案件处理状态", fontsize=11)
+        ax.set_title(_t("status", lang), fontsize=11)
         return _png(fig)

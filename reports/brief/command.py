@@ -16,6 +16,7 @@ __all__ = ["configure", "run"]
 
 def configure(p) -> None:
     p.add_argument("--out", metavar="FILE", default=None, help="where to write the PDF (default: HOME/brief.pdf)")
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the brief (default: zh, Chinese)")
 
 
 def run(args, ws: Workspace) -> int:
@@ -30,7 +31,7 @@ def run(args, ws: Workspace) -> int:
     out = Path(args.out) if args.out else ws.root / "brief.pdf"
     if out.is_dir():
         out = out / "brief.pdf"
-    path = build_brief(ws, out)
-    record_cli(ws, "brief", str(path))
+    path = build_brief(ws, out, lang=args.lang)
+    record_cli(ws, "brief", str(path), {"lang": args.lang})
     print(f"汇总简报已生成 / brief written: {path}")
     return 0

@@ -13,11 +13,11 @@ The returned dict (all lists sorted largest first unless said otherwise)::
                    fund_at_stake_fen (rings not dismissed), fund_confirmed_fen (confirmed or
                    referred), fund_referred_fen, fund_dismissed_fen
     by_status      [{status, label_zh, label_en, rings, fund_fen}]   in lifecycle order
-    by_pattern     [{pattern, label_zh, rings, fund_fen}]
+    by_pattern     [{pattern, label_zh, label_en, rings, fund_fen}]
     by_district    [{district, rings, fund_fen}]   district of the rings' institutions
     top_institutions [{institution_id, name, district, rings, claims, fund_fen}]   top 10
     top_doctors    [{doctor_id, institution_id, rings, claims, fund_fen}]        top 10
-    referrals      [{ring_id, case_no, date, pattern, label_zh, fund_fen}]       in date order
+    referrals      [{ring_id, case_no, date, pattern, label_zh, label_en, fund_fen}]   in date order
     trend          [{month, rings_started, claims, fund_fen}]                    in month order
 """
 
@@ -143,7 +143,8 @@ def summary(ws: Workspace, *, rings: list[Ring] | None = None,
                 out[k].append(r)
         return out
 
-    by_pattern = [{"pattern": p, "label_zh": pattern_name(p), "rings": len(rs), "fund_fen": group_fund(rs)}
+    by_pattern = [{"pattern": p, "label_zh": pattern_name(p), "label_en": pattern_name(p, "en"), "rings": len(rs),
+                   "fund_fen": group_fund(rs)}
                   for p, rs in grouped(lambda r: [r.pattern]).items()]
 
     def districts(r: Ring) -> list[str]:
@@ -203,6 +204,7 @@ def summary(ws: Workspace, *, rings: list[Ring] | None = None,
         r = by_id.get(ref["ring_id"])
         referrals.append({"ring_id": ref["ring_id"], "case_no": ref["case_no"], "date": ref["at"][:10],
                           "pattern": r.pattern if r else "", "label_zh": pattern_name(r.pattern) if r else "",
+                          "label_en": pattern_name(r.pattern, "en") if r else "",
                           "fund_fen": group_fund([r]) if r else 0})
 
     trend: dict[str, dict] = defaultdict(lambda: {"rings_started": 0, "claims": 0, "fund_fen": 0})

@@ -122,3 +122,16 @@ def test_brief_pdf_headings_totals_and_no_personal_data(fresh_ws, tmp_path):
     # patient ids are like P000003: none of that shape may appear at all
     raw = "\n".join(p.extract_text() for p in PdfReader(str(out)).pages)
     assert not re.search(r"\bP\d{6}\b", raw)
+
+
+def test_brief_in_english(fresh_ws, tmp_path):
+    from reports.brief.build import LANGS, TEXT
+
+    sc = two_rings(fresh_ws)
+    out = build_brief(fresh_ws, tmp_path / "brief_en.pdf", lang="en", **sc.readers())
+    raw = "\n".join(p.extract_text() for p in PdfReader(str(out)).pages)
+    for key in ("title", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "privacy"):
+        assert re.sub(r"\s+", "", TEXT[key][LANGS.index("en")])[:30] in re.sub(r"\s+", "", raw), key
+    assert "Card collection and bulk swiping" in raw and "Referred" in raw
+    assert yuan(fund(sc, "R0001") + fund(sc, "R0002")) in raw
+    assert not [v for v in personal_values(sc) if v in raw]
