@@ -67,7 +67,7 @@ TEXT: dict[str, tuple[str, str]] = {
                 "This brief holds counts and the codes of institutions and doctors only: no insured person's "
                 "id, name, phone or card number. A claim in several rings counts once in every total."),
     "footer": ("{bureau}  汇总简报  内部资料", "{bureau}  Summary brief  Internal"),
-    "page": ("第 {{}} 页", "Page {{}}"),
+    "page": ("第 {} 页", "Page {}"),
 }
 
 BRIEF_HEADINGS = tuple(TEXT[k][0] for k in ("title", "s1", "s2", "s3", "s4", "s5", "s6", "s7"))
@@ -161,7 +161,7 @@ def write_brief(s: dict, path: Path, bureau: str, lang: str = "zh") -> Path:
     story += [table(rows, [34, 40, 26, 30, 44], st, right_cols=(2, 3, 4))]
     story += [Spacer(1, 6 * mm), para(T("privacy"), st.small)]
     return write_pdf(path, story, title=T("title"), footer=T("footer", bureau=bureau), author=bureau,
-                     page_label=TEXT["page"][i].replace("{{}}", "{}"))
+                     page_label=TEXT["page"][i])
 
 
 def build_brief(ws: Workspace, out_file, lang: str = "zh", **readers) -> Path:
