@@ -141,7 +141,8 @@ def gather(ws: Workspace, ring: Ring, config: ReferralConfig, case_no: str,
     for s in people:
         if s.kind == "institutions":
             s.name = inst_name.get(s.id, "")
-            s.note = inst_region.get(s.id, "")
+            region = inst_region.get(s.id, "")
+            s.note = f"所在区县 {region}" if region else ""
         elif s.kind == "doctors":
             s.name = doc_name.get(s.id, "")
             home = doc_inst.get(s.id, "")

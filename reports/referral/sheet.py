@@ -113,7 +113,8 @@ def _claims_sheet(wb, facts, head, money, money_bold, bold, dt, d) -> None:
 
 def _suspect_sheet(wb, facts, head, money, money_bold, bold) -> None:
     ws = wb.add_worksheet(SUSPECT_SHEET)
-    titles = ("序号", "类别", "编号", "姓名/名称", "角色", "结算单数", "医疗总费用(元)", "统筹基金支付(元)", "数额档次")
+    titles = ("序号", "类别", "编号", "姓名/名称", "角色", "结算单数", "医疗总费用(元)", "统筹基金支付(元)", "数额档次",
+              "备注")
     for j, t in enumerate(titles):
         ws.write_string(0, j, t, head)
     n = len(facts.claims)
@@ -133,6 +134,7 @@ def _suspect_sheet(wb, facts, head, money, money_bold, bold) -> None:
         ws.write_formula(i, 6, f"=SUMPRODUCT(--({key_rng}=C{i + 1}),{total_rng})", money, s.total_fen / 100)
         ws.write_formula(i, 7, f"=SUMPRODUCT(--({key_rng}=C{i + 1}),{fund_rng})", money, s.fund_fen / 100)
         ws.write_string(i, 8, band_label(s.fund_fen, t))
+        ws.write_string(i, 9, s.note)
     last = len(facts.suspects) + 2
     ws.write_string(last, 1, "全部涉案结算合计", bold)
     ws.write_formula(last, 5, f"=COUNTA('{CLAIM_SHEET}'!B2:B{n + 1})", bold, n)
@@ -146,6 +148,7 @@ def _suspect_sheet(wb, facts, head, money, money_bold, bold) -> None:
     ws.set_column(4, 5, 9)
     ws.set_column(6, 7, 17)
     ws.set_column(8, 8, 13)
+    ws.set_column(9, 9, 30)
 
 
 def _note_sheet(wb, facts: CaseFacts, head) -> None:

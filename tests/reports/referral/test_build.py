@@ -91,7 +91,10 @@ def test_suspect_subtotals_agree_with_sheet_rows_and_pdf(small_case, tmp_path):
     key_col = {"参保人": "参保人编号", "定点医药机构": "定点机构编码", "医保医师": "医保医师编码", "操作员": "操作员"}
     suspects = [r for r in subtotals if isinstance(r[0], int)]
     assert {r[2] for r in suspects} >= {"P00012", "D0009", "OP77"}
-    for _, kind, ident, _name, role, n, total, fund, band in suspects:
+    notes = {r[2]: r[9] for r in suspects}
+    assert notes["P00012"] == "所在区县 定海区" and notes["D0009"] == "执业于 P00012"
+    assert notes["P000001"] == "卡号 CARD000001"
+    for _, kind, ident, _name, role, n, total, fund, band, _note in suspects:
         rows = [r for r in body if r[col[key_col[kind]]] == ident]
         assert n == len(rows)
         assert exact_fen(fund) == sum(exact_fen(r[col["统筹基金支付(元)"]]) for r in rows)
