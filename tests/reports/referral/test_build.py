@@ -92,7 +92,8 @@ def test_suspect_subtotals_agree_with_sheet_rows_and_pdf(small_case, tmp_path):
     suspects = [r for r in subtotals if isinstance(r[0], int)]
     assert {r[2] for r in suspects} >= {"P00012", "D0009", "OP77"}
     notes = {r[2]: r[9] for r in suspects}
-    assert notes["P00012"] == "所在区县 定海区" and notes["D0009"] == "执业于 P00012"
+    home = dict(zip(small_case.reference["doctors"]["doctor_id"], small_case.reference["doctors"]["institution_id"]))
+    assert notes["P00012"] == "所在区县 定海区" and notes["D0009"] == f"执业于 {home['D0009']}"
     assert notes["P000001"] == "卡号 CARD000001"
     for _, kind, ident, _name, role, n, total, fund, band, _note in suspects:
         rows = [r for r in body if r[col[key_col[kind]]] == ident]
