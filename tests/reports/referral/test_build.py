@@ -302,3 +302,19 @@ def test_evidence_sentences_say_which_cited_claims_are_listed(fresh_ws, tmp_path
     text = pdf_text(pdf)
     assert "集中刷卡结算（相关结算单5条，均列入涉案清单）" in text
     assert "同一操作员连续刷卡（相关结算单4条，其中2条列入涉案清单）" in text
+
+
+def test_claims_missing_from_the_copy_and_missing_fund_amounts_are_stated(fresh_ws, tmp_path):
+    rows, ring = card_ring("R0006", 3, 2)
+    rows[0]["fund_amount"] = None
+    ring.claim_ids = ring.claim_ids + ["GONE-1"]
+    sc = scenario(fresh_ws, [(rows, ring)])
+    pdf, xlsx = build_pack(sc.ws, "R0006", tmp_path, **sc.readers())
+    text = pdf_text(pdf)
+    assert "有1条在本地分析库中未找到" in text and "1条结算单未提供统筹基金支付金额，按0元计" in text
+    expected = sum(exact_fen(r["fund_amount"]) for r in rows)
+    assert f"统筹基金支付合计{yuan(expected)}元" in text
+    notes = dict(openpyxl.load_workbook(xlsx)["说明"].iter_rows(min_row=2, values_only=True))
+    assert "GONE-1" in notes["未找到的结算单"] and notes["缺少基金支付金额"].startswith("1 条")
+    _, body, _ = claim_table(xlsx)
+    assert len(body) == len(rows)
