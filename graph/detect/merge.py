@@ -108,6 +108,14 @@ def to_rings(f, candidates: list[Candidate]) -> list[Ring]:
         inst_regions = f.i_region[c.institutions] if len(c.institutions) else np.array([], dtype=np.int32)
         if len(f.i_region_label):
             districts = sorted(set(districts) | {str(x) for x in f.i_region_label[np.unique(inst_regions[inst_regions >= 0])]})
+        # a sentence lent by an overlapping community may cite claims outside this ring:
+        # keep only the ones inside, so every cited claim is one of the ring's
+        inside = set(f.claim_ids(c.rows))
+        evidence = []
+        for e in c.evidence:
+            ids = [x for x in e.claim_ids if x in inside]
+            if ids:
+                evidence.append(type(e)(e.text_zh, e.text_en, ids, e.kind))
         roles = dict(c.roles)
         for p in f.ids("patient", c.patients):
             roles.setdefault(f"patient:{p}", "participant")
@@ -118,7 +126,7 @@ def to_rings(f, candidates: list[Candidate]) -> list[Ring]:
                      "operators": f.ids("operator", c.operators)},
             claim_ids=f.claim_ids(c.rows), fund_amount=round(fund, 2),
             first_seen=f.date(days.min()), last_seen=f.date(days.max()),
-            evidence=list(c.evidence) + reasons, roles=roles, districts=districts,
+            evidence=evidence + reasons, roles=roles, districts=districts,
             detectors=getattr(c, "detectors", [c.detector]), score_parts=parts,
         ))
     rings.sort(key=lambda r: (-r.score, r.claim_ids[0], r.pattern))

@@ -72,7 +72,12 @@ def detect(claims: pd.DataFrame, institutions=None, doctors=None, patients=None,
 
 
 def run(ws, out: str | Path | None = None, timings: dict | None = None) -> list[Ring]:
-    """Detect over the workspace's claims; write rings.json (and ``out`` if given); store rings."""
+    """Detect over the workspace's claims; write rings.json (and ``out`` if given); store rings.
+
+    The caller holds ``ws.lock()`` (the ``detect`` command does). The JSON is written first
+    (atomically), then the graph store's rings are replaced in one transaction, then the
+    workspace version is bumped so the app reloads.
+    """
     from ingest.analytic import read_claims, read_reference
 
     claims = read_claims(ws)
@@ -87,11 +92,11 @@ def run(ws, out: str | Path | None = None, timings: dict | None = None) -> list[
 
 
 def _store(ws, rings: list[Ring]) -> None:
-    try:
-        from graph.store.factory import open_store
-    except ModuleNotFoundError as e:  # the store package is optional until it lands
-        if e.name and e.name.startswith("graph.store"):
-            return
-        raise
+    """Replace the stored rings; first bring the graph up to date, so the rings' links to
+    their members and claims find every node (a no-op when ingest already loaded them)."""
+    from graph.store.factory import open_store
+    from graph.store.sync import sync_graph
+
     with open_store(ws) as store:
+        sync_graph(ws, store=store)
         store.store_rings(rings)

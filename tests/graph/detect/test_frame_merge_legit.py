@@ -1,0 +1,72 @@
+"""The claim frame's coding, the merge rules and the legit reasons, on hand-made cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from graph.detect.candidate import Candidate
+from graph.detect.frame import ClaimFrame
+from graph.detect.legit import assess
+from graph.detect.merge import merge, to_rings
+
+
+def claims_of(n, **cols):
+    base = {"claim_id": [f"c{k}" for k in range(n)], "patient_id": [f"P{k}" for k in range(n)],
+            "institution_id": "H1", "settled_at": pd.Timestamp("2024-02-01 10:00"), "total_amount": 100.0}
+    base.update(cols)
+    return pd.DataFrame(base)
+
+
+def test_frame_codes_do_not_depend_on_row_order():
+    c = claims_of(5, settled_at=pd.to_datetime(["2024-01-03", "2024-01-01", "2024-01-02", "2024-01-01", "2024-01-05"]))
+    a, b = ClaimFrame(c), ClaimFrame(c.iloc[::-1])
+    assert list(a.claim_id) == list(b.claim_id) == ["c1", "c3", "c2", "c0", "c4"]
+    assert (a.patient == b.patient).all() and (a.day == b.day).all()
+
+
+def test_frame_reference_places_homes_at_their_region_centre():
+    inst = pd.DataFrame({"institution_id": ["H1", "H2", "H3"], "region": ["A", "A", "B"],
+                         "lat": [30.0, 30.2, 29.0], "lon": [120.0, 120.2, 119.0], "kind": ["Pharmacy", "clinic", "hospital"]})
+    pats = pd.DataFrame({"patient_id": ["P0", "P1"], "region": ["A", "B"], "sex": ["女", "M"], "birth_year": [1950, 2000]})
+    f = ClaimFrame(claims_of(2), institutions=inst, patients=pats)
+    assert f.p_lat.tolist() == [30.1, 29.0] and f.p_sex.tolist() == [2, 1]
+    assert f.i_kind.tolist() == ["pharmacy"]  # only institutions in the claims; kinds lower-cased
+    assert round(float(f.home_distance_km(np.array([1]))[0])) > 100
+
+
+def test_fund_falls_back_to_total_and_card_to_patient():
+    f = ClaimFrame(claims_of(2, fund_amount=[None, 30.0]))
+    assert f.fund.tolist() == [100.0, 30.0]
+    assert f.labels["card"].tolist() == ["P0", "P1"]
+
+
+def test_named_patterns_do_not_swallow_each_other():
+    f = ClaimFrame(claims_of(8))
+    a = Candidate.from_rows(f, "card_collection", "x", [0, 1, 2, 3], strength=0.9)
+    b = Candidate.from_rows(f, "drug_reselling", "y", [2, 3, 4, 5], strength=0.8)  # half shared
+    c = Candidate.from_rows(f, "impersonation", "z", [0, 1, 2, 3], strength=0.5)  # same people
+    merged = merge([b, c, a])
+    assert [m.pattern for m in merged] == ["card_collection", "drug_reselling"]
+    assert merged[0].detectors == ["x", "z"]
+
+
+def test_a_much_bigger_community_lends_no_evidence():
+    f = ClaimFrame(claims_of(12))
+    ring = Candidate.from_rows(f, "card_collection", "x", [0, 1, 2], strength=0.9)
+    crowd = Candidate.from_rows(f, "community", "leiden", list(range(12)), strength=0.3)
+    rings = to_rings(f, [ring, crowd])
+    assert [r.pattern for r in rings] == ["card_collection", "community"]
+
+
+def test_household_and_health_check_reasons():
+    pats = pd.DataFrame({"patient_id": [f"P{k}" for k in range(4)], "address": ["同一地址"] * 4,
+                         "phone": ["1"] * 4, "birth_year": [1960, 1962, 1990, 2015]})
+    f = ClaimFrame(claims_of(4), patients=pats)
+    penalty, reasons = assess(f, np.arange(4), np.arange(4))
+    assert penalty >= 0.5 and reasons[0].kind == "legit" and "household" in reasons[0].text_en
+    f = ClaimFrame(claims_of(40, fund_amount=0.0, diagnosis="Z00.0"))
+    penalty, reasons = assess(f, np.arange(40), np.arange(40))
+    assert penalty >= 0.8 and any("health check" in r.text_en for r in reasons)
+    f = ClaimFrame(claims_of(10, fund_amount=90.0))
+    assert assess(f, np.arange(10), np.arange(10)) == (0.0, [])
