@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import sys
 from pathlib import Path
 
 from ringtrace.errors import InputError
@@ -53,7 +54,14 @@ def run(args, ws: Workspace) -> int:
             f"workspace you ingested and detected in."
         )
     out = Path(args.out) if args.out else default_out(ws, ring_id)
+    before = cases.current_statuses(ws).get(ring_id, "new")
     pdf, xlsx = build_pack(ws, ring_id, out, user=_os_user(), case_no=args.case_no)
+    if before not in ("confirmed", "referred"):
+        # referring an unconfirmed ring is allowed (the liaison may have confirmed it on paper),
+        # but the record should show that the app never saw it confirmed
+        label = cases.STATUS_LABELS[before]
+        print(f"注意:线索 {ring_id} 移送前的状态为“{label['zh']}”,未经确认。/ Note: ring {ring_id} was "
+              f"'{label['en']}', not confirmed, before this referral.", file=sys.stderr)
     case_no = next(r["case_no"] for r in reversed(cases.referrals(ws)) if r["ring_id"] == ring_id)
     record_cli(ws, "referral", ring_id, {"case_no": case_no, "pdf": str(pdf), "xlsx": str(xlsx)})
     print(f"移送材料已生成 / referral pack written ({ring_id}, {case_no}):")

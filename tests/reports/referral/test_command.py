@@ -22,8 +22,10 @@ def test_referral_command_writes_pack_records_case_and_audit(cli_case, tmp_path,
     out = tmp_path / "pack"
     assert main(["--home", str(ws.root), "referral", "R0001", "--out", str(out), "--case-no", "舟医保移〔2026〕12号"]) == 0
     assert (out / "referral.pdf").is_file() and (out / "evidence.xlsx").is_file()
-    printed = capsys.readouterr().out
+    captured = capsys.readouterr()
+    printed = captured.out
     assert "referral.pdf" in printed and "舟医保移〔2026〕12号" in printed
+    assert "not confirmed" in captured.err
     assert cases.referrals(ws)[0]["case_no"] == "舟医保移〔2026〕12号"
     assert cases.current_statuses(ws)["R0001"] == "referred"
     log = [e for e in entries(ws) if e["action"] == "referral"]
@@ -32,10 +34,12 @@ def test_referral_command_writes_pack_records_case_and_audit(cli_case, tmp_path,
     assert verify(ws).ok
 
 
-def test_referral_command_default_folder(cli_case):
+def test_referral_command_default_folder(cli_case, capsys):
     ws = cli_case.ws
+    cases.set_status(ws, "R0001", "confirmed", "wang")
     assert main(["--home", str(ws.root), "referral", "R0001"]) == 0
     assert (ws.root / "referrals" / "R0001" / "referral.pdf").is_file()
+    assert "not confirmed" not in capsys.readouterr().err
 
 
 def test_referral_command_unknown_ring_is_one_paragraph(cli_case, capsys):
