@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -158,6 +159,9 @@ def _prepare(src: Path, weight: int) -> Path:
         return target
     from fontTools.ttLib import TTFont
 
+    # once per machine, and long enough (15-30 s a weight) to look like a hang without a word
+    print(f"ringtrace: 首次使用,正在准备中文字体 / preparing the Chinese font once ({src.name}, "
+          f"weight {weight}) …", file=sys.stderr, flush=True)
     font = TTFont(str(src), fontNumber=_face_index(src), lazy=False)
     if "fvar" in font:
         from fontTools.varLib import instancer
