@@ -12,7 +12,8 @@ Matplotlib is pointed at the same files, so figures and text match.
 Search order: ``$RINGTRACE_CJK_FONT`` (a .ttf/.otf/.ttc path), the
 ``justmytype_intl_cjk`` package, then Debian's Noto CJK, WenQuanYi, Droid and AR PL
 fonts. The prepared files go to ``$RINGTRACE_FONT_CACHE`` or
-``~/.cache/ringtrace/fonts`` (first use of the PyPI font takes about 15 seconds).
+``~/.cache/ringtrace/fonts`` (the first use takes about 30 s of CPU for both weights;
+later runs load the cached files at once).
 """
 
 from __future__ import annotations
