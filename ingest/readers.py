@@ -135,44 +135,51 @@ def _frame(columns: list[str], arrays: list) -> pd.DataFrame:
 
 
 def _csv_fast(src: Source, rows: int) -> Iterator[RawChunk]:
+    # The scan proved every data row is one physical line, so the file can be cut at newlines
+    # into blocks of about ``rows`` rows, each parsed by Arrow on its own: memory stays bounded
+    # by the block, not by how far a background reader runs ahead.
     import pyarrow.csv as pacsv
 
-    reader = pacsv.open_csv(
-        src.path,
-        read_options=pacsv.ReadOptions(
-            encoding="utf8" if src.encoding.startswith("utf-8") else src.encoding,
-            column_names=src.headers,
-            skip_rows=1,
-            block_size=1 << 23,
-        ),
-        parse_options=pacsv.ParseOptions(newlines_in_values=False),
-        convert_options=pacsv.ConvertOptions(
-            column_types={h: pa.string() for h in src.headers},
-            strings_can_be_null=False,
-            include_columns=src.headers,
-        ),
+    per_row = max(src.size / max(src.scan.lines, 1), 16.0)
+    target = max(int(per_row * rows), 1 << 16)
+    read_opts = pacsv.ReadOptions(
+        encoding="utf8" if src.encoding.startswith("utf-8") else src.encoding,
+        column_names=src.headers,
+        block_size=1 << 23,
+    )
+    parse_opts = pacsv.ParseOptions(newlines_in_values=False)
+    convert_opts = pacsv.ConvertOptions(
+        column_types={h: pa.string() for h in src.headers},
+        strings_can_be_null=False,
+        include_columns=src.headers,
     )
     line = 2
-    pending: list[pa.RecordBatch] = []
-    n_pending = 0
-
-    def flush():
-        nonlocal line, pending, n_pending
-        table = pa.Table.from_batches(pending, schema=reader.schema)
-        frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow", na_value=np.nan))
-        frame = frame.astype("str")
-        lines = np.arange(line, line + len(frame), dtype=np.int64)
-        line += len(frame)
-        pending, n_pending = [], 0
-        return RawChunk(frame, lines)
-
-    for batch in reader:
-        pending.append(batch)
-        n_pending += batch.num_rows
-        if n_pending >= rows:
-            yield flush()
-    if n_pending or line == 2:
-        yield flush()
+    emitted = False
+    with open(src.path, "rb") as fh:
+        fh.readline()  # the header
+        carry = b""
+        while True:
+            block = fh.read(target)
+            data = carry + block
+            if block:
+                cut = data.rfind(b"\n") + 1
+                if cut == 0:
+                    carry = data
+                    continue
+                data, carry = data[:cut], data[cut:]
+            if data.strip():
+                table = pacsv.read_csv(pa.BufferReader(data), read_options=read_opts,
+                                       parse_options=parse_opts, convert_options=convert_opts)
+                frame = table.to_pandas(types_mapper=lambda t: pd.StringDtype("pyarrow", na_value=np.nan))
+                frame = frame.astype("str")
+                del table
+                yield RawChunk(frame, np.arange(line, line + len(frame), dtype=np.int64))
+                line += len(frame)
+                emitted = True
+            if not block:
+                break
+    if not emitted:
+        yield RawChunk(_frame(src.headers, [[] for _ in src.headers]), np.array([], np.int64))
 
 
 def _csv_exact(src: Source, rows: int) -> Iterator[RawChunk]:
