@@ -1,3 +1,3 @@
 // Cards, by id (a card has no properties beyond its id).
-UNWIND $ids AS i MATCH (n:Card {id: i})
+MATCH (n:Card) WHERE n.id IN $ids
 RETURN n.id AS id

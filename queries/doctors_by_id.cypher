@@ -1,3 +1,3 @@
 // Doctors' reference properties, by id.
-UNWIND $ids AS i MATCH (n:Doctor {id: i})
+MATCH (n:Doctor) WHERE n.id IN $ids
 RETURN n.id AS id, n.name AS name, n.institution_id AS institution_id

@@ -1,20 +1,15 @@
-// The claims behind given browsing edges (entity pairs, by edge kind) settled inside the time window.
-UNWIND $holds AS pr MATCH (:Patient {id: pr.a})<-[:BY]-(c:Claim)-[:WITH_CARD]->(:Card {id: pr.b})
-WHERE c.settled_at >= $since AND c.settled_at <= $until
-RETURN 'HOLDS' AS kind, pr.a AS a, pr.b AS b, c.id AS claim_id, c.settled_at AS settled_at, c.fund_amount AS fund_amount, c.total_amount AS total_amount
+// The claims behind browsing edges, fetched through each edge's source entity (patients for
+// HOLDS, TREATED, VISITED; cards for USED_AT; doctors for WORKS_AT) inside the time window;
+// Only claims whose other end is a shown entity come back; the caller assigns them to edges.
+MATCH (p:Patient)<-[:BY]-(c:Claim) WHERE p.id IN $patients
+WITH c WHERE c.settled_at >= $since AND c.settled_at <= $until
+  AND (c.card_id IN $shown_cards OR c.doctor_id IN $shown_doctors OR c.institution_id IN $shown_institutions)
+RETURN c.id AS claim_id, c.patient_id AS patient_id, c.card_id AS card_id, c.institution_id AS institution_id, c.doctor_id AS doctor_id, c.settled_at AS settled_at, c.fund_amount AS fund_amount, c.total_amount AS total_amount
 UNION ALL
-UNWIND $treated AS pr MATCH (:Patient {id: pr.a})<-[:BY]-(c:Claim)-[:PRESCRIBED_BY]->(:Doctor {id: pr.b})
-WHERE c.settled_at >= $since AND c.settled_at <= $until
-RETURN 'TREATED' AS kind, pr.a AS a, pr.b AS b, c.id AS claim_id, c.settled_at AS settled_at, c.fund_amount AS fund_amount, c.total_amount AS total_amount
+MATCH (k:Card)<-[:WITH_CARD]-(c:Claim) WHERE k.id IN $cards
+WITH c WHERE c.settled_at >= $since AND c.settled_at <= $until AND c.institution_id IN $shown_institutions
+RETURN c.id AS claim_id, c.patient_id AS patient_id, c.card_id AS card_id, c.institution_id AS institution_id, c.doctor_id AS doctor_id, c.settled_at AS settled_at, c.fund_amount AS fund_amount, c.total_amount AS total_amount
 UNION ALL
-UNWIND $visited AS pr MATCH (:Patient {id: pr.a})<-[:BY]-(c:Claim)-[:AT]->(:Institution {id: pr.b})
-WHERE c.settled_at >= $since AND c.settled_at <= $until
-RETURN 'VISITED' AS kind, pr.a AS a, pr.b AS b, c.id AS claim_id, c.settled_at AS settled_at, c.fund_amount AS fund_amount, c.total_amount AS total_amount
-UNION ALL
-UNWIND $used_at AS pr MATCH (:Card {id: pr.a})<-[:WITH_CARD]-(c:Claim)-[:AT]->(:Institution {id: pr.b})
-WHERE c.settled_at >= $since AND c.settled_at <= $until
-RETURN 'USED_AT' AS kind, pr.a AS a, pr.b AS b, c.id AS claim_id, c.settled_at AS settled_at, c.fund_amount AS fund_amount, c.total_amount AS total_amount
-UNION ALL
-UNWIND $works_at AS pr MATCH (:Doctor {id: pr.a})<-[:PRESCRIBED_BY]-(c:Claim)-[:AT]->(:Institution {id: pr.b})
-WHERE c.settled_at >= $since AND c.settled_at <= $until
-RETURN 'WORKS_AT' AS kind, pr.a AS a, pr.b AS b, c.id AS claim_id, c.settled_at AS settled_at, c.fund_amount AS fund_amount, c.total_amount AS total_amount
+MATCH (d:Doctor)<-[:PRESCRIBED_BY]-(c:Claim) WHERE d.id IN $doctors
+WITH c WHERE c.settled_at >= $since AND c.settled_at <= $until AND c.institution_id IN $shown_institutions
+RETURN c.id AS claim_id, c.patient_id AS patient_id, c.card_id AS card_id, c.institution_id AS institution_id, c.doctor_id AS doctor_id, c.settled_at AS settled_at, c.fund_amount AS fund_amount, c.total_amount AS total_amount

@@ -26,6 +26,7 @@ _MERGE_IDS = {"patient": "merge_patient_ids", "card": "merge_card_ids", "doctor"
 _MERGE_REF = {"patient": "merge_patients", "doctor": "merge_doctors", "institution": "merge_institutions"}
 _ADD_EDGE = {"HOLDS": "add_holds", "TREATED": "add_treated", "VISITED": "add_visited",
              "USED_AT": "add_used_at", "WORKS_AT": "add_works_at"}
+_REGISTER = {"HOLDS": "register_holds", "WORKS_AT": "register_works_at"}
 _EDGE_COLS = ["a", "b", "claims", "fund_amount", "total_amount", "first", "last"]
 
 
@@ -153,8 +154,8 @@ class BoltStore(CypherStore):
             added += self._load_chunk(c.iloc[i : i + self.chunk])
 
         # Links the reference files state even without claims, after the claims made their nodes.
-        for ref, query, col in ((refs["patient"], "register_holds", "card_id"),
-                                (refs["doctor"], "register_works_at", "institution_id")):
+        for ref, query, col in ((refs["patient"], _REGISTER["HOLDS"], "card_id"),
+                                (refs["doctor"], _REGISTER["WORKS_AT"], "institution_id")):
             if ref is None:
                 continue
             rows = records(ref[ref[col].notna()].rename(columns={"id": "a", col: "b"}), ["a", "b"])

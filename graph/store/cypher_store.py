@@ -29,9 +29,6 @@ _BY_ID = {"patient": "patients_by_id", "card": "cards_by_id", "doctor": "doctors
           "institution": "institutions_by_id"}
 _LINK_RING = {"patient": "link_ring_patients", "card": "link_ring_cards", "doctor": "link_ring_doctors",
               "institution": "link_ring_institutions"}
-_PAIR_PARAM = {"HOLDS": "holds", "TREATED": "treated", "VISITED": "visited", "USED_AT": "used_at",
-               "WORKS_AT": "works_at"}
-
 
 def _money(v) -> float:
     """Sums as cents: engines add doubles in different orders, answers must still be identical."""
@@ -201,14 +198,30 @@ class CypherStore(GraphStore):
         return bool(self._rows("existing_entities", **typed))
 
     def _edge_claims(self, keys, lo: str, hi: str) -> dict[tuple, list[dict]]:
-        pairs = {p: [] for p in _PAIR_PARAM.values()}
-        for kind, a, b in keys:
-            pairs[_PAIR_PARAM[kind]].append({"a": a, "b": b})
+        """Claims behind each edge in ``keys``, fetched through the edges' source entities."""
+        keys = list(keys)
         out: dict[tuple, list[dict]] = defaultdict(list)
-        if not any(pairs.values()):
+        if not keys:
             return out
-        for r in self._rows("edge_claims", since=lo, until=hi, **pair_lists(pairs)):
-            out[(r["kind"], r["a"], r["b"])].append(r)
+        wanted = set(keys)
+        anchors = {"patients": set(), "cards": set(), "doctors": set()}
+        for kind, a, _ in keys:
+            anchors[_PLURAL[EDGE_KINDS[kind][0]]].add(a)
+        params = {k: sorted(v) for k, v in anchors.items()}
+        shown = {"cards": set(), "doctors": set(), "institutions": set()}
+        for kind, a, b in keys:
+            ta, tb = EDGE_KINDS[kind][:2]
+            for t, i in ((ta, a), (tb, b)):
+                if _PLURAL[t] in shown:
+                    shown[_PLURAL[t]].add(i)
+        params.update({f"shown_{k}": sorted(v) for k, v in shown.items()})
+        seen: set[tuple] = set()
+        for r in self._rows("edge_claims", since=lo, until=hi, **params):
+            for kind, (_, _, ca, cb) in EDGE_KINDS.items():
+                key = (kind, r[ca], r[cb])
+                if key in wanted and (key, r["claim_id"]) not in seen:
+                    seen.add((key, r["claim_id"]))
+                    out[key].append(r)
         for v in out.values():
             v.sort(key=lambda c: (c["settled_at"], c["claim_id"]))
         return out

@@ -95,10 +95,11 @@ def iso_time(value, end: bool = False) -> str:
     raise TypeError(f"a time window bound must be a datetime or date, not {type(value).__name__}")
 
 
-def _iso_series(s: pd.Series, fmt: str) -> pd.Series:
+def _iso_series(s: pd.Series, unit: str) -> pd.Series:
     t = pd.to_datetime(s, errors="coerce")
-    out = t.dt.strftime(fmt)
-    return out.astype(object).where(t.notna(), None)
+    # numpy formats a million timestamps in milliseconds; strftime takes seconds
+    text = np.datetime_as_string(t.to_numpy(dtype="datetime64[s]"), unit=unit)
+    return pd.Series(text, index=s.index, dtype=object).where(t.notna().to_numpy(), None)
 
 
 def _str_series(s: pd.Series) -> pd.Series:
@@ -123,9 +124,9 @@ def prepare_claims(claims: pd.DataFrame) -> pd.DataFrame:
         if col in _STRING_CLAIM_COLUMNS:
             df[col] = _str_series(src)
         elif col == "settled_at":
-            df[col] = _iso_series(src, "%Y-%m-%dT%H:%M:%S")
+            df[col] = _iso_series(src, "s")
         elif col in ("admitted_on", "discharged_on"):
-            df[col] = _iso_series(src, "%Y-%m-%d")
+            df[col] = _iso_series(src, "D")
         else:
             df[col] = pd.to_numeric(src, errors="coerce").astype("float64")
     df["card_id"] = df["card_id"].where(df["card_id"].notna(), df["patient_id"])
@@ -168,14 +169,19 @@ def aggregate(claims: pd.DataFrame, kind: str) -> pd.DataFrame:
     cols = ["a", "b", "claims", "fund_amount", "total_amount", "first", "last"]
     if df.empty:
         return pd.DataFrame(columns=cols)
-    g = df.groupby([a, b], sort=True).agg(
-        claims=("claim_id", "size"),
-        fund_amount=("fund_amount", lambda s: float(np.nansum(s.to_numpy(dtype="float64")))),
-        total_amount=("total_amount", lambda s: float(np.nansum(s.to_numpy(dtype="float64")))),
-        first=("settled_at", "min"),
-        last=("settled_at", "max"),
-    )
-    g = g.reset_index().rename(columns={a: "a", b: "b"})
+    # min/max on strings fall back to pure Python in pandas; on datetime64 they are vectorised
+    t = pd.to_datetime(df["settled_at"], format="%Y-%m-%dT%H:%M:%S").to_numpy(dtype="datetime64[s]")
+    work = pd.DataFrame({"a": df[a].to_numpy(), "b": df[b].to_numpy(), "t": t,
+                         "fund_amount": df["fund_amount"].to_numpy(), "total_amount": df["total_amount"].to_numpy()})
+    g = work.groupby(["a", "b"], sort=True).agg(
+        claims=("t", "size"),
+        fund_amount=("fund_amount", "sum"),  # skips missing amounts; 0.0 when all are missing
+        total_amount=("total_amount", "sum"),
+        first=("t", "min"),
+        last=("t", "max"),
+    ).reset_index()
+    g["first"] = np.datetime_as_string(g["first"].to_numpy(dtype="datetime64[s]"), unit="s").astype(object)
+    g["last"] = np.datetime_as_string(g["last"].to_numpy(dtype="datetime64[s]"), unit="s").astype(object)
     g["claims"] = g["claims"].astype("int64")
     return g[cols]
 

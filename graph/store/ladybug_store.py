@@ -52,12 +52,14 @@ def _arrow(df: pd.DataFrame, columns) -> pa.Table:
     cols = {}
     for c in columns:
         typ = _ARROW_TYPES.get(c, pa.string())
-        values = df[c].tolist() if c in df.columns else [None] * len(df)
-        # merges turn None into NaN in object columns: every missing value becomes a null
-        values = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v for v in values]
-        if typ == pa.int64():
-            values = [None if v is None else int(v) for v in values]
-        cols[c] = pa.array(values, type=typ)
+        if c not in df.columns:
+            cols[c] = pa.nulls(len(df), type=typ)
+            continue
+        values = df[c]
+        if typ == pa.int64() and values.dtype == object:
+            values = pd.to_numeric(values, errors="coerce").astype("Int64")
+        # from_pandas: NaN (which merges leave in object columns) becomes null, like None
+        cols[c] = pa.array(values, type=typ, from_pandas=True)
     return pa.table(cols)
 
 
@@ -113,12 +115,11 @@ class LadybugStore(CypherStore):
 
     def _run_rows(self, query: Query, params: dict) -> list[dict]:
         res = self._execute(query.text, params)
-        cols = res.get_column_names()
-        out = []
-        while res.has_next():
-            out.append(dict(zip(cols, res.get_next())))
-        res.close()
-        return out
+        try:
+            # Arrow is the fastest way out of LadybugDB for thousands of rows; nulls arrive as None
+            return res.get_as_arrow().to_pylist()
+        finally:
+            res.close()
 
     def _run_write(self, query: Query, params: dict) -> None:
         self._execute(query.text, params)
@@ -224,9 +225,34 @@ class LadybugStore(CypherStore):
                 links = new[new[col].notna()][["claim_id", col]]
                 self._copy(_COPY_REL[rel], links, ["claim_id", col])
 
+            # Pairs the reference files link even without claims (a card's holder, a doctor's
+            # registered institution), limited to entities that exist, as the Bolt store does.
+            registered: dict[str, pd.DataFrame] = {}
+            if refs["patient"] is not None:
+                held = refs["patient"][refs["patient"]["card_id"].notna()]
+                registered["HOLDS"] = held.rename(columns={"id": "a", "card_id": "b"})[["a", "b"]]
+            if refs["doctor"] is not None:
+                works = refs["doctor"][refs["doctor"]["institution_id"].notna()]
+                works = works.rename(columns={"id": "a", "institution_id": "b"})[["a", "b"]]
+                inst = fresh["institution"] | {i for t, i in existing if t == "institution"}
+                known_inst = works["b"].isin(inst)
+                if not known_inst.all():
+                    # an institution neither claims nor the file name: may exist from an older load
+                    more = self._existing_ids({"institution": sorted(set(works.loc[~known_inst, "b"]))})
+                    known_inst |= works["b"].isin({i for _, i in more})
+                registered["WORKS_AT"] = works[known_inst]
+
             # Browsing edges: copy pairs the graph lacks, add the new claims to the others.
+            cols = ["a", "b", "claims", "fund_amount", "total_amount", "first", "last"]
             for kind, (ta, tb, _, _) in EDGE_KINDS.items():
                 agg = aggregate(new, kind)
+                reg = registered.get(kind)
+                if reg is not None and len(reg):
+                    # registration-only pairs join the frame with no claims
+                    extra = reg[~pd.MultiIndex.from_frame(reg).isin(pd.MultiIndex.from_frame(agg[["a", "b"]]))]
+                    extra = extra.drop_duplicates().assign(claims=0, fund_amount=0.0, total_amount=0.0,
+                                                           first=None, last=None)
+                    agg = pd.concat([agg, extra[cols]], ignore_index=True) if len(extra) else agg
                 if agg.empty:
                     continue
                 both_new = agg["a"].isin(fresh[ta]) & agg["b"].isin(fresh[tb])
@@ -234,23 +260,22 @@ class LadybugStore(CypherStore):
                 have = self._existing_pairs(kind, maybe) if len(maybe) else set()
                 is_old = pd.Series([(a, b) in have for a, b in zip(agg["a"], agg["b"])], index=agg.index, dtype=bool)
                 add = agg[~is_old].copy()
+                extra_cols = []
                 if kind == "WORKS_AT":
-                    add["registered"] = False
-                cols = ["a", "b", "claims", "fund_amount", "total_amount", "first", "last"]
-                self._copy(_COPY_REL[kind], add, cols + (["registered"] if kind == "WORKS_AT" else []))
-                old_rows = records(agg[is_old], cols)
+                    reg_keys = set(zip(reg["a"], reg["b"])) if reg is not None else set()
+                    add["registered"] = [(a, b) in reg_keys for a, b in zip(add["a"], add["b"])]
+                    extra_cols = ["registered"]
+                self._copy(_COPY_REL[kind], add, cols + extra_cols)
+                old = agg[is_old & (agg["claims"] > 0)]
+                old_rows = records(old, cols)
                 for i in range(0, len(old_rows), _CHUNK):
                     self._write(_ADD_EDGE[kind], rows=old_rows[i : i + _CHUNK])
-
-            # Links the reference files state even without claims.
-            if refs["patient"] is not None:
-                held = refs["patient"][refs["patient"]["card_id"].notna()]
-                rows = records(held.rename(columns={"id": "a", "card_id": "b"}), ["a", "b"])
-                for i in range(0, len(rows), _CHUNK):
-                    self._write("register_holds", rows=rows[i : i + _CHUNK])
-            if refs["doctor"] is not None:
-                works = refs["doctor"][refs["doctor"]["institution_id"].notna()]
-                rows = records(works.rename(columns={"id": "a", "institution_id": "b"}), ["a", "b"])
-                for i in range(0, len(rows), _CHUNK):
-                    self._write("register_works_at", rows=rows[i : i + _CHUNK])
+                if kind == "WORKS_AT" and reg is not None:
+                    # existing pairs the doctors file names get their registered flag
+                    keys = set(zip(reg["a"], reg["b"]))
+                    flag = agg[is_old & pd.Series([(a, b) in keys for a, b in zip(agg["a"], agg["b"])],
+                                                  index=agg.index, dtype=bool)]
+                    rows = records(flag, ["a", "b"])
+                    for i in range(0, len(rows), _CHUNK):
+                        self._write("register_works_at", rows=rows[i : i + _CHUNK])
         return int(len(new))
