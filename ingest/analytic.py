@@ -138,13 +138,40 @@ def _distinct(ws: Workspace, column: str, extra: list[pd.Series]) -> int:
     return len(pc.unique(values.drop_null()))
 
 
+_COUNTS_MEMO: dict[tuple, dict] = {}
+
+
+def _state_key(ws: Workspace) -> tuple:
+    # Every file counts() reads is replaced by rename on commit, so (mtime, size) changes.
+    files = [ws.root / MANIFEST, ws.root / QUARANTINE_KEYS] + [ws.reference_dir / f"{k}.parquet"
+                                                               for k in REFERENCE_COLUMNS]
+    stamp = []
+    for f in files:
+        try:
+            st = f.stat()
+            stamp.append((st.st_mtime_ns, st.st_size, st.st_ino))
+        except FileNotFoundError:
+            stamp.append(None)
+    return (str(ws.root.resolve()), tuple(stamp))
+
+
 def counts(ws: Workspace) -> dict:
     """How much the analytic copy holds.
 
     ``claims``; ``patients``, ``cards``, ``doctors``, ``institutions`` = distinct ids in the
     claims together with the reference files; ``quarantined`` = rows rejected so far, all runs;
-    ``batches`` = committed batches.
+    ``batches`` = committed batches. Remembered in-process until the workspace changes (the
+    distinct counts read the id columns of every claim).
     """
+    key = _state_key(ws)
+    if key not in _COUNTS_MEMO:
+        if len(_COUNTS_MEMO) > 32:
+            _COUNTS_MEMO.clear()
+        _COUNTS_MEMO[key] = _counts(ws)
+    return dict(_COUNTS_MEMO[key])
+
+
+def _counts(ws: Workspace) -> dict:
     m = manifest(ws)
     ref = {k: read_reference(ws, k) for k in REFERENCE_COLUMNS}
 
