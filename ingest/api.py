@@ -88,7 +88,7 @@ def discover(paths) -> list[tuple[str, Path]]:
 
 
 # --- progress ----------------------------------------------------------------------------------
-def _progress(enabled: bool, total: int, desc: str):
+def _progress(enabled: bool, total: int | None, desc: str):
     from tqdm import tqdm
 
     quiet = not enabled or not sys.stderr.isatty() or os.environ.get("CI", "").lower() == "true"
@@ -156,7 +156,7 @@ def _reference(ws, src: Source, colmap, mapping, quarantine, rep: FileReport, pr
     kind = src.kind
     key = REFERENCE_COLUMNS[kind][0]
     pieces = []
-    with _progress(progress, 0, f"{src.path.name}") as bar:
+    with _progress(progress, None, src.path.name) as bar:
         for chunk in src.chunks():
             checked = check_chunk(chunk.frame, kind, colmap, mapping)
             rep.read += len(chunk.frame) + len(chunk.malformed)
@@ -286,8 +286,8 @@ def _claims(src: Source, colmap, mapping, index: ClaimIndex, writer: _ClaimWrite
         cards = pd.Series(p["card_id"].astype("str").to_numpy(), index=p["patient_id"].astype("str").to_numpy())
     known_inst = None if refs.get("institutions") is None else set(refs["institutions"]["institution_id"])
     known_doc = None if refs.get("doctors") is None else set(refs["doctors"]["doctor_id"])
-    with _progress(progress, src.scan.lines - 1 if src.scan else src.size if src.fmt == "parquet" else 0,
-                   src.path.name) as bar:
+    total = src.scan.lines - 1 if src.scan else src.size if src.fmt == "parquet" else None
+    with _progress(progress, total, src.path.name) as bar:
         for chunk in src.chunks():
             rep.read += len(chunk.frame) + len(chunk.malformed)
             _reject_malformed(src, chunk, quarantine, rep)

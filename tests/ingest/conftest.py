@@ -6,7 +6,6 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 
@@ -124,4 +123,4 @@ def sorted_claims(ws) -> pd.DataFrame:
 
 
 __all__ = ["GOLDEN", "ENGLISH", "CHINESE", "expected_claims", "rows_plain", "rows_bureau", "rows_excel",
-           "write_csv", "write_xlsx", "snapshot", "sorted_claims", "np"]
+           "write_csv", "write_xlsx", "snapshot", "sorted_claims"]

@@ -53,3 +53,20 @@ def test_busy_workspace_is_refused(fresh_ws, tmp_path):
     with fresh_ws.lock("detect"):
         with pytest.raises(WorkspaceError, match="busy"):
             ingest_paths(fresh_ws, [path], progress=False)
+
+
+def test_progress_bar_only_on_a_terminal_outside_ci(monkeypatch):
+    import sys
+
+    from ingest.api import _progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    monkeypatch.delenv("CI", raising=False)
+    with _progress(True, 10, "x") as bar:
+        assert not bar.disable
+    monkeypatch.setenv("CI", "true")
+    with _progress(True, 10, "x") as bar:
+        assert bar.disable
+    monkeypatch.delenv("CI")
+    with _progress(False, 10, "x") as bar:
+        assert bar.disable
