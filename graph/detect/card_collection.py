@@ -47,36 +47,63 @@ def detect(f, min_days: int = 3, min_cards: int = 6, window: int = 60, max_span:
     pairs = pairs[pairs.days >= min_days]
     out = []
     for members in clusters(pairs, min_size=min_cards, max_size=300, weight="weight"):
-        c = _bursts(f, np.asarray(members), op, pairs, max_span, min_burst, min_days)
+        out += _bursts(f, np.asarray(members), op, pairs, max_span, min_burst, min_days, min_cards)
+    return out
+
+
+def _chains(f, rows, op, gap):
+    """Split rows (sorted by counter and time) into chains: same institution and operator, no
+    pause longer than ``gap`` minutes. Returns a DataFrame with one row per claim and its chain."""
+    d = pd.DataFrame({"row": rows, "i": f.institution[rows], "o": op[rows], "t": f.minute[rows], "card": f.card[rows]})
+    d = d.sort_values(["i", "o", "t", "row"], kind="mergesort").reset_index(drop=True)
+    i, o, t = d.i.to_numpy(), d.o.to_numpy(), d.t.to_numpy()
+    new = np.r_[True, (i[1:] != i[:-1]) | (o[1:] != o[:-1]) | (t[1:] - t[:-1] > gap)]
+    d["chain"] = np.cumsum(new)
+    d["day"] = f.day[d.row.to_numpy()]
+    return d
+
+
+def _bursts(f, cards, op, pairs, max_span, min_burst, min_days, min_cards, gap: int = 30):
+    # bursts: chains of the cluster's cards at one counter with no pause over ``gap`` minutes
+    # (a customer who came in the morning of a burst day is not part of the evening's burst)
+    d = _chains(f, f.rows_of("card", cards), op, gap)
+    stats = d.groupby("chain").agg(i=("i", "first"), o=("o", "first"), day=("day", "first"), cards=("card", "nunique"),
+                                   first=("t", "min"), last=("t", "max"))
+    stats = stats[(stats.cards >= min_burst) & (stats["last"] - stats["first"] <= max_span)]
+    if stats.empty:
+        return []
+    # every counter (institution, operator) with bursts on enough days is examined on its own:
+    # one cluster of cards can hold two schemes, or a scheme and a nursing home's round
+    per = stats.groupby(["i", "o"]).agg(days=("day", "nunique"), cards=("cards", "sum"))
+    per = per[per.days >= min_days].sort_values("cards", ascending=False, kind="mergesort")
+    out = []
+    for inst, oper in per.index:
+        c = _counter(f, d, stats, int(inst), int(oper), op, pairs, max_span, min_burst, min_days, min_cards, gap)
         if c is not None:
             out.append(c)
     return out
 
 
-def _bursts(f, cards, op, pairs, max_span, min_burst, min_days):
-    rows = f.rows_of("card", cards)
-    d = pd.DataFrame({"row": rows, "i": f.institution[rows], "o": op[rows], "day": f.day[rows],
-                      "t": f.minute[rows], "card": f.card[rows]})
-    # a burst: one operator, one day, several of the cluster's cards within max_span minutes
-    g = d.groupby(["i", "o", "day"], sort=True)
-    stats = g.agg(cards=("card", "nunique"), first=("t", "min"), last=("t", "max"))
-    stats["span"] = stats["last"] - stats["first"]
-    need = max(min_burst, int(np.ceil(0.3 * len(cards))))
-    bursts = stats[(stats.cards >= need) & (stats.span <= max_span)]
-    if bursts.empty:
+def _counter(f, d, stats, inst, oper, op, pairs, max_span, min_burst, min_days, min_cards, gap):
+    at = stats[(stats.i == inst) & (stats.o == oper)]
+    # the core: cards swiped in bursts there on at least two days; regulars linked in by chance drop out
+    seen = d[d.chain.isin(at.index)].groupby("card")["day"].nunique()
+    core = seen.index.to_numpy()[seen.to_numpy() >= 2]
+    if len(core) < min_cards:
         return None
-    # the (institution, operator) with the most burst days is the ring's counter
-    counter = bursts.reset_index().groupby(["i", "o"]).size().sort_values(ascending=False, kind="mergesort")
-    (inst, oper), n_days = counter.index[0], int(counter.iloc[0])
+    d = _chains(f, f.rows_of("card", core), op, gap)
+    d = d[(d.i == inst) & (d.o == oper)]
+    stats = d.groupby("chain").agg(day=("day", "first"), cards=("card", "nunique"), first=("t", "min"), last=("t", "max"))
+    need = max(min_burst, int(np.ceil(0.3 * len(core))))
+    b = stats[(stats.cards >= need) & (stats["last"] - stats["first"] <= max_span)]
+    n_days = int(b.day.nunique())
     if n_days < min_days:
         return None
-    b = bursts.loc[(inst, oper)]
-    in_burst = d.set_index(["i", "o", "day"]).index.isin(pd.MultiIndex.from_arrays(
-        [np.full(len(b), inst), np.full(len(b), oper), b.index.to_numpy()]))
-    brows = d.row.to_numpy()[in_burst]
+    brows = np.sort(d.row.to_numpy()[d.chain.isin(b.index).to_numpy()])
     used = np.unique(f.card[brows])
     if len(used) < 3:
         return None
+    b = b.assign(span=b["last"] - b["first"]).set_index("day")
     minute_of_day = f.minute[brows] % 1440
     after = (minute_of_day < AFTER_HOURS[0]) | (minute_of_day >= AFTER_HOURS[1])
     amounts = f.fund[brows]
