@@ -63,4 +63,9 @@ else:
         if st.button(t("logout"), key="logout"):
             session.logout()
             st.rerun()
-    page.run()
+    try:
+        page.run()
+    finally:
+        # The embedded store is opened read-only per request and closed at once, so a writer
+        # (ringtrace ingest/detect) is never locked out and the next request sees its load.
+        session.release()

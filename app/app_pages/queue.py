@@ -116,3 +116,6 @@ if selected:
 with st.container(horizontal=True):
     for rid in list(shown["ring_id"])[:12]:
         st.page_link("app_pages/ring.py", label=rid, query_params={"id": rid})
+
+# Everything above is on screen; load the claims table while the user reads the queue.
+data.warm(ws)

@@ -23,6 +23,7 @@ __all__ = [
     "ring_view",
     "institutions",
     "claims_by_id",
+    "warm",
     "note_counts",
 ]
 
@@ -38,6 +39,16 @@ def _claims_by_id(root: str, version: str) -> pd.DataFrame:
 
     df = read_claims(Workspace(root))
     return df.set_index(df["claim_id"].astype("string"), drop=False)
+
+
+def warm(ws) -> None:
+    """Load the claims table for this version now (the queue calls it after drawing), so the
+    first ring opened does not wait for it; likewise the network page's library and layout."""
+    from app.netview import layout, vis_assets
+
+    _claims_by_id(str(ws.root), ws.version())
+    vis_assets()
+    layout(["a", "b"], [("a", "b")])
 
 
 def claims_by_id(ws, claim_ids) -> pd.DataFrame:

@@ -24,6 +24,7 @@ __all__ = [
     "audit_view",
     "can",
     "just_expired",
+    "release",
 ]
 
 _SESSION = "rt_session"
@@ -106,6 +107,13 @@ def guard():
     if g is None or current_user() is None:
         raise RuntimeError("guard() needs a logged-in user; the app's entry script checks this first")
     return g
+
+
+def release() -> None:
+    """Close what the guard opened during this request (the graph store); it reopens on use."""
+    g = st.session_state.get(_SESSION)
+    if g is not None:
+        g.close()
 
 
 def can(permission: str) -> bool:

@@ -147,3 +147,20 @@ def test_no_cdn_host_named_in_app_sources():
         text = path.read_text(encoding="utf-8").lower()
         for host in _CDN_HOSTS:
             assert host not in text, f"{path} names {host}"
+
+
+def test_layout_is_computed_on_the_server_and_repeatable():
+    import time
+
+    sg = _ring(298)
+    t = time.perf_counter()
+    page = network_html(sg)
+    elapsed = time.perf_counter() - t
+    nodes = _data(page, "nodes")
+    assert all("x" in n and "y" in n for n in nodes)
+    assert _data(network_html(sg), "nodes") == nodes  # same ring, same picture
+    # the hub sits near the middle, the spokes around it
+    hub = next(n for n in nodes if n["id"] == "institution:H1")
+    spread = max(abs(n["x"]) for n in nodes)
+    assert abs(hub["x"]) < spread / 2
+    assert elapsed < 5  # generous: a shared CI core; about 0.1 s on a laptop

@@ -1,0 +1,221 @@
+"""How fast the app answers in a real browser: ring page ready, and one neighbourhood expansion.
+
+Builds a synthetic workspace through the public APIs (synth → ingest → graph sync → detect),
+starts the app as ``ringtrace app`` does, drives Debian's chromium with Playwright (offline:
+only loopback requests are let through) and prints the figures. Nothing is asserted.
+
+    python bench/bench_app.py --patients 40000          # about 1M claims
+    python bench/bench_app.py --reuse /tmp/ws            # time an existing workspace
+
+"ring page ready" is measured from clicking a ring's link in the queue to the network canvas
+drawn and frozen with the page idle (first view of each ring, so nothing is cached for it);
+"expansion" from choosing 2 hops on an entity page to the new network drawn.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from ringtrace.workspace import Workspace  # noqa: E402
+
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+USER, PASSWORD = "bench", "bench-password-1"
+
+
+def build(root: Path, patients: int, seed: int) -> Workspace:
+    from access.users import add_user
+    from graph.detect import pipeline
+    from graph.store.sync import sync_graph
+    from ingest.api import ingest_paths
+    from ingest.synth import generate
+
+    ws = Workspace(root / "ws").ensure()
+    steps = []
+    t = time.perf_counter()
+    generate(root / "city", patients=patients, seed=seed)
+    steps.append(("synth", time.perf_counter() - t))
+    t = time.perf_counter()
+    ingest_paths(ws, [root / "city" / "input"], progress=False)
+    steps.append(("ingest", time.perf_counter() - t))
+    t = time.perf_counter()
+    sync_graph(ws)
+    steps.append(("graph sync", time.perf_counter() - t))
+    t = time.perf_counter()
+    pipeline.run(ws)
+    steps.append(("detect", time.perf_counter() - t))
+    add_user(ws, USER, "investigator", PASSWORD)
+    print("build: " + ", ".join(f"{name} {s:.1f} s" for name, s in steps))
+    return ws
+
+
+def _idle(page) -> None:
+    page.wait_for_timeout(150)
+    page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=120_000)
+
+
+def _net_body(page):
+    # frame_locator, not page.frames: srcdoc frames are not always listed there
+    return page.frame_locator("iframe[data-testid='stIFrame']").first.locator("body")
+
+
+def _drawn_new(page, old_marker: str | None, timeout_s: float = 120.0) -> None:
+    """Wait for a network frame that has settled and is not the one marked ``old_marker``."""
+    deadline = time.monotonic() + timeout_s
+    last_error = None
+    while time.monotonic() < deadline:
+        try:
+            ok = _net_body(page).evaluate(
+                "(b, m) => !!b.querySelector('#mynetwork canvas') && b.dataset.stabilized === '1' && window.__bench !== m",
+                old_marker, timeout=2000,
+            )
+        except Exception as e:  # the frame is being replaced
+            last_error = e
+            ok = False
+        if ok:
+            return
+        time.sleep(0.02)
+    page.screenshot(path="/tmp/bench_fail.png", full_page=True)
+    raise TimeoutError(f"the network did not draw in time (last error: {last_error})")
+
+
+def _mark(page, marker: str) -> None:
+    _net_body(page).evaluate("(b, m) => { window.__bench = m; }", marker)
+
+
+def measure(base: str, ws: Workspace, rings: int) -> dict:
+    from graph.detect.ring import read_rings_json
+    from playwright.sync_api import sync_playwright
+
+    all_rings = read_rings_json(ws.rings_json)
+    chosen = all_rings[:rings]
+    blocked: list[str] = []
+    out: dict[str, list[float]] = {"ring": [], "expand": [], "login": []}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=ARGS)
+        ctx = browser.new_context(viewport={"width": 1400, "height": 960}, locale="zh-CN")
+
+        def route(r):
+            u = urlparse(r.request.url)
+            if u.scheme in ("data", "blob", "about") or u.hostname in ("127.0.0.1", "localhost"):
+                r.continue_()
+            else:
+                blocked.append(r.request.url)
+                r.abort()
+
+        ctx.route("**/*", route)
+        page = ctx.new_page()
+        page.set_default_timeout(120_000)
+        t = time.perf_counter()
+        page.goto(base + "/")
+        page.get_by_label("用户名").fill(USER)
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.get_by_role("heading", name="疑似团伙队列").wait_for()
+        _idle(page)
+        out["login"].append(time.perf_counter() - t)
+
+        for i, ring in enumerate(chosen):
+            page.get_by_role("link", name=ring.ring_id, exact=True).first.click()
+            t = time.perf_counter()
+            page.get_by_role("heading", name=re.compile(f"团伙 {ring.ring_id}")).wait_for()
+            _drawn_new(page, None)
+            _idle(page)
+            out["ring"].append(time.perf_counter() - t)
+            print(f"  ring {ring.ring_id}: {len(ring.claim_ids):,} claims, "
+                  f"{sum(len(v) for v in ring.members.values())} members: ready in {out['ring'][-1]:.2f} s")
+
+            # one expansion: open the ring's busiest neighbouring entity, then ask for 2 hops
+            page.locator("a[href*='entity?type=']").first.click()
+            page.get_by_role("heading", name=re.compile("定点机构|参保人|医保卡|医师")).wait_for()
+            _drawn_new(page, None)
+            _idle(page)
+            _mark(page, f"m{i}")
+            page.locator("button").filter(has_text=re.compile(r"^\s*2\s*$")).first.click()
+            t = time.perf_counter()
+            _drawn_new(page, f"m{i}")
+            _idle(page)
+            out["expand"].append(time.perf_counter() - t)
+            print(f"    expansion to 2 hops: {out['expand'][-1]:.2f} s")
+            page.get_by_role("link", name="团伙队列").first.click()
+            page.get_by_role("heading", name="疑似团伙队列").wait_for()
+            _idle(page)
+        browser.close()
+    if blocked:
+        print(f"WARNING: requests left the machine: {blocked[:5]}")
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--patients", type=int, default=5000, help="synthetic city size (40000 ≈ 1M claims)")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--rings", type=int, default=5, help="how many rings to open (default 5)")
+    ap.add_argument("--reuse", metavar="WS", help="time an existing workspace instead of building one")
+    args = ap.parse_args(argv)
+
+    from app.launch import start
+    from ingest.analytic import counts
+
+    tmp = None
+    if args.reuse:
+        ws = Workspace(args.reuse)
+        from access.users import add_user
+
+        add_user(ws, USER, "investigator", PASSWORD)
+    else:
+        tmp = Path(tempfile.mkdtemp(prefix="bench-app-"))
+        ws = build(tmp, args.patients, args.seed)
+    c = counts(ws)
+    print(f"workspace: {c['claims']:,} claims, {c['patients']:,} patients, {c['institutions']:,} institutions")
+
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = start(ws, port=port, quiet=True)
+    try:
+        import urllib.request
+
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.3)
+        out = measure(f"http://127.0.0.1:{port}", ws, args.rings)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def fmt(xs):
+        return f"median {statistics.median(xs):.2f} s, max {max(xs):.2f} s (n={len(xs)})" if xs else "n/a"
+
+    print(f"login to queue: {fmt(out['login'])}")
+    print(f"ring page ready: {fmt(out['ring'])}")
+    print(f"one expansion (1 → 2 hops): {fmt(out['expand'])}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
