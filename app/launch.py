@@ -72,8 +72,13 @@ def app_env(ws: Workspace) -> dict[str, str]:
     return env
 
 
-def start(ws: Workspace, port: int = 8501, host: str = "127.0.0.1", quiet: bool = False) -> subprocess.Popen:
-    """Start the app in the background and return its process (tests and benchmarks use this)."""
+def start(ws: Workspace, port: int = 8501, host: str = "127.0.0.1", quiet: bool = False,
+          own_group: bool = True) -> subprocess.Popen:
+    """Start the app in the background and return its process (tests and benchmarks use this).
+
+    With ``own_group`` the server runs in its own process group, so a Ctrl-C meant for a test
+    run does not reach it; the caller stops it with ``terminate()``.
+    """
     if not Path(ws.root).is_dir():
         raise WorkspaceError(
             f"The workspace {ws.root} does not exist. Run ringtrace ingest and ringtrace detect "
@@ -81,13 +86,22 @@ def start(ws: Workspace, port: int = 8501, host: str = "127.0.0.1", quiet: bool 
         )
     out = subprocess.DEVNULL if quiet else None
     return subprocess.Popen(
-        streamlit_command(ws, port, host), env=app_env(ws), stdout=out, stderr=out, start_new_session=True
+        streamlit_command(ws, port, host), env=app_env(ws), stdout=out, stderr=out, start_new_session=own_group
     )
 
 
 def launch(ws: Workspace, port: int = 8501, host: str = "127.0.0.1") -> int:
-    """Run the app in the foreground until Ctrl-C; returns its exit status."""
-    proc = start(ws, port, host)
+    """Run the app in the foreground until Ctrl-C or SIGTERM; returns its exit status.
+
+    The server shares the terminal's process group (Ctrl-C reaches it directly), and a
+    SIGTERM sent to ``ringtrace`` alone is passed on, so the server is never left behind.
+    """
+    proc = start(ws, port, host, own_group=False)
+
+    def _stop(signum, _frame):
+        proc.send_signal(signal.SIGTERM)
+
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
         return proc.wait()
     except KeyboardInterrupt:
@@ -97,6 +111,8 @@ def launch(ws: Workspace, port: int = 8501, host: str = "127.0.0.1") -> int:
         except subprocess.TimeoutExpired:
             proc.kill()
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def run(args, ws: Workspace) -> int:

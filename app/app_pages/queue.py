@@ -90,8 +90,8 @@ table = shown.assign(
     districts=shown["districts"].map(lambda ds: ", ".join(ds)),
     institutions=shown["institutions"].map(lambda xs: ", ".join(xs[:5]) + ("…" if len(xs) > 5 else "")),
 )
-cols = ["ring_id", "score", "pattern", "members", "claims", "fund_amount", "first_seen", "last_seen",
-        "districts", "institutions", "status", "notes", "evidence"]
+cols = ["ring_id", "score", "pattern", "status", "fund_amount", "members", "claims", "first_seen", "last_seen",
+        "notes", "districts", "institutions", "evidence"]
 event = st.dataframe(
     table[cols],
     hide_index=True,
@@ -103,7 +103,7 @@ event = st.dataframe(
         c: st.column_config.Column(t(f"q.{c}")) for c in cols
     } | {
         "score": st.column_config.NumberColumn(t("q.score"), format="%.2f"),
-        "fund_amount": st.column_config.NumberColumn(t("q.fund_amount"), format="%.2f"),
+        "fund_amount": st.column_config.NumberColumn(t("q.fund_amount"), format="localized"),
         "first_seen": st.column_config.DateColumn(t("q.first_seen"), format="YYYY-MM-DD"),
         "last_seen": st.column_config.DateColumn(t("q.last_seen"), format="YYYY-MM-DD"),
     },

@@ -48,3 +48,43 @@ def test_cli_defaults():
     args = p.parse_args([])
     assert (args.port, args.host) == (8501, "127.0.0.1")
     assert p.parse_args(["--port", "9000", "--host", "0.0.0.0"]).port == 9000
+
+
+@pytest.mark.slow
+def test_ringtrace_app_serves_on_loopback_and_stops_with_its_parent(tmp_path):
+    import signal
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from tests.app.conftest import free_port
+
+    ws = Workspace(tmp_path / "ws").ensure()
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "ringtrace.cli", "--home", str(ws.root), "app", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                assert time.monotonic() < deadline, "the app did not start"
+                time.sleep(0.3)
+        proc.send_signal(signal.SIGTERM)  # to ringtrace only, not its process group
+        proc.wait(timeout=20)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) != 0:
+                    break
+            time.sleep(0.3)
+        else:
+            pytest.fail("the Streamlit server outlived ringtrace app")
+    finally:
+        if proc.poll() is None:
+            proc.kill()

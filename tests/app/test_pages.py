@@ -224,3 +224,40 @@ def test_logout_returns_to_the_login_form(app_env):
     at.sidebar.button(key="logout").click().run()
     assert [w.label for w in at.text_input] == ["用户名", "密码"]
     assert entries(app_env)[-1]["action"] == "logout"
+
+
+def test_police_builds_a_referral_pack_and_it_is_audited(app_env):
+    from access.audit import entries
+
+    rid = _first_ring(app_env)
+    at = _open(_login("zhao"), "app_pages/ring.py", id=rid)
+    at.button(key="referral_build").click().run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.success and at.success[0].value == "移送材料已生成。"
+    pdf, xlsx = at.session_state[f"referral_{rid}"]
+    assert pdf.startswith(b"%PDF") and xlsx.startswith(b"PK")
+    assert any(e["action"] == "referral" and e["target"] == rid and e["user"] == "zhao" for e in entries(app_env))
+
+
+def test_admin_adds_a_user_through_the_form(app_env):
+    from access.users import authenticate
+
+    at = _open(_login("admin"), "app_pages/admin.py")
+    form_inputs = [w for w in at.text_input if w.label in ("用户名", "密码")]
+    form_inputs[0].input("sun")
+    form_inputs[1].input("sun-pass-2024")
+    next(s for s in at.selectbox if s.label == "角色").set_value("police")
+    at.button(key="FormSubmitter:user_form-新增或更新用户").click().run()
+    assert at.success and "sun" in at.success[0].value
+    assert authenticate(app_env, "sun", "sun-pass-2024").role == "police"
+
+
+def test_ring_page_in_english(app_env):
+    rid = _first_ring(app_env)
+    at = _login("wang")
+    at.sidebar.radio(key="lang_choice").set_value("en").run()
+    at = _open(at, "app_pages/ring.py", id=rid)
+    assert at.title[0].value.startswith(f"Ring {rid} · ")
+    assert [m.label for m in at.metric][:3] == ["Score", "Fund amount", "Claims"]
+    assert "Claim id" in _table_with(at, "Claim id").columns
