@@ -289,6 +289,8 @@ def _as_text(arr: pa.Array) -> pa.Array:
         return pc.strftime(arr, format="%Y-%m-%d")
     if pa.types.is_dictionary(t):
         arr = arr.dictionary_decode()
+    if pa.types.is_floating(t):  # NaN is how some writers store "no value"
+        arr = pc.if_else(pc.is_nan(arr), pa.scalar(None, t), arr)
     return pc.cast(arr, pa.string())
 
 
