@@ -169,7 +169,7 @@ def scan_text(path: Path) -> TextScan:
     candidates = sniff_encodings(sample)
     if not candidates:
         raise InputError(
-            f"{path}: the file is neither UTF-8 nor GB18030 text (its first bytes do not decode "
+            f"{path}: 文件既不是UTF-8也不是GB18030编码的文本。The file is neither UTF-8 nor GB18030 text (its first bytes do not decode "
             f"in either). Save it from Excel as 'CSV UTF-8' or export it again as GB18030 CSV."
         )
     fault = None
@@ -179,7 +179,8 @@ def scan_text(path: Path) -> TextScan:
         except _DecodeFault as f:
             fault = f
     raise InputError(
-        f"{path}: line {fault.line} cannot be decoded as {fault.encoding} (the encoding the "
+        f"{path}: 第{fault.line}行无法按{fault.encoding}解码，文件编码混杂或已损坏，未载入任何数据。"
+        f"Line {fault.line} cannot be decoded as {fault.encoding} (the encoding the "
         f"start of the file is in); the file mixes encodings or is damaged. Nothing was loaded. "
         f"Export the file again in one encoding (UTF-8 or GB18030) and re-run."
     )

@@ -90,8 +90,10 @@ def resolve_headers(
         fault = (f"the required column{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
                  f"{'are' if len(missing) > 1 else 'is'} missing")
         shown = ", ".join(repr(h) for h in headers[:20]) + (" …" if len(headers) > 20 else "")
+        zh = "、".join(f"{c}（{aliases_of(kind).get(c, (c,))[0]}）" for c in missing)
         raise InputError(
-            f"{path}: {fault} (the {kind} file's header row is {shown}). Nothing was "
+            f"{path}: 缺少必填列 {zh}，未载入任何数据。"
+            f"{fault[0].upper()}{fault[1:]} (the {kind} file's header row is {shown}). Nothing was "
             f"loaded. Accepted {kind} columns, with their aliases, matched case-insensitively: "
             f"{accepted_text(kind, mapping)}. Rename the header, or give a --mapping TOML file "
             f'with a [columns] table such as {required_of(kind)[0]} = "YourHeader".'

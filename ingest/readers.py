@@ -89,7 +89,7 @@ def _file_sha256(path: Path) -> str:
 
 def _empty(path: Path, kind: str) -> InputError:
     return InputError(
-        f"{path}: the file is empty (no header row). Nothing was loaded. A {kind} file needs a "
+        f"{path}: 文件为空（没有表头行），未载入任何数据。The file is empty (no header row). Nothing was loaded. A {kind} file needs a "
         f"header row naming its columns, then one row per record; export it again."
     )
 

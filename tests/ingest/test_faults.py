@@ -90,7 +90,7 @@ def test_missing_required_column_stops_and_names_aliases(fresh_ws, tmp_path):
     with pytest.raises(InputError) as e:
         ingest_paths(fresh_ws, [src], progress=False)
     msg = str(e.value)
-    assert str(src) in msg and "settled_at" in msg and "is missing" in msg
+    assert str(src) in msg and "缺少必填列 settled_at（结算时间）" in msg and "is missing" in msg
     assert "settled_at (结算时间, 结算日期) [required]" in msg and "claim_id (结算单号, 结算流水号, 就诊流水号)" in msg
     assert snapshot(fresh_ws.root) == before
 
@@ -127,7 +127,7 @@ def test_undecodable_line_is_named(fresh_ws, tmp_path):
     lines = data.split(b"\n")
     lines[4] = lines[4].replace(b"C004", b"C\xff\xff4")  # line 5 damaged
     path.write_bytes(b"\n".join(lines))
-    with pytest.raises(InputError, match=r"line 5 cannot be decoded as gb18030"):
+    with pytest.raises(InputError, match=r"Line 5 cannot be decoded as gb18030"):
         ingest_paths(fresh_ws, [path], progress=False)
     assert snapshot(fresh_ws.root) == {}
 
