@@ -62,6 +62,8 @@ with left:
     names = {}
     if inst is not None and not inst.empty and "name" in inst:
         names = {f"institution:{i}": str(n) for i, n in zip(inst["institution_id"], inst["name"]) if isinstance(n, str) and n}
+    if rv.subgraph.truncated:
+        st.warning(t("truncated", note=rv.subgraph.truncation_note(L)))
     page = netview.network_html(rv.subgraph, lang=L, weight=weight, height_px=560,
                                 labels={k: v for k, v in names.items() if k.split(":", 1)[1] in set(ring.members.get("institutions", []))})
     st.iframe(page, height=580)

@@ -9,7 +9,6 @@ resource (``st.cache_resource``: no copy per read) and never shown as is.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 import pandas as pd
 import streamlit as st

@@ -68,13 +68,17 @@ def _edges(df: pd.DataFrame, a: str, b: str, ta: str, tb: str, kind: str) -> lis
     return out
 
 
-def ring_subgraph(claims: pd.DataFrame, operators: bool = True) -> Subgraph:
+def ring_subgraph(claims: pd.DataFrame, operators: bool = True, max_nodes: int = 1000) -> Subgraph:
     """The entities of these claims and the claims between them.
 
     Edges: patient–card (HOLDS) where a card differs from the patient id, card–institution
     (USED_AT: where the swipe happened, which is what card collection is about), patient–doctor
     (TREATED), doctor–institution (WORKS_AT) and, with ``operators``, operator–institution
     (OPERATES: the cashier account behind a burst).
+
+    Beyond ``max_nodes`` entities the ones in the fewest claims are left out (institutions,
+    doctors and operators first kept: they are few and hold the structure) and the subgraph
+    says it was truncated, so a very large community still draws in a browser.
     """
     df = claims.copy()
     if "fund_amount" in df:
@@ -104,8 +108,19 @@ def ring_subgraph(claims: pd.DataFrame, operators: bool = True) -> Subgraph:
             nodes.setdefault((n.type, n.id), n)
     for pid in df["patient_id"].dropna().astype(str).unique():
         nodes.setdefault(("patient", pid), Node("patient", pid))
+    total = len(nodes)
+    if total > max_nodes:
+        weight: dict[tuple[str, str], int] = {}
+        for e in edges:
+            for n in (e.source, e.target):
+                weight[(n.type, n.id)] = weight.get((n.type, n.id), 0) + e.claims
+        few = {"institution": 0, "doctor": 1, "operator": 2}
+        keep = sorted(nodes, key=lambda k: (few.get(k[0], 3), -weight.get(k, 0), k))[:max_nodes]
+        kept = set(keep)
+        nodes = {k: nodes[k] for k in keep}
+        edges = [e for e in edges if (e.source.type, e.source.id) in kept and (e.target.type, e.target.id) in kept]
     ordered = sorted(nodes.values(), key=lambda n: (n.type, n.id))
-    return Subgraph(nodes=ordered, edges=edges, total_nodes=len(ordered), truncated=False)
+    return Subgraph(nodes=ordered, edges=edges, total_nodes=total, truncated=total > len(ordered))
 
 
 def timeline_frame(claims: pd.DataFrame, member: str = "patient_id") -> pd.DataFrame:

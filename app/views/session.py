@@ -1,8 +1,8 @@
 """The browser session: workspace, login, expiry, the access guard and the audit helpers.
 
 Pages never check a role themselves beyond choosing what to lay out: what data a role may see
-is decided by :class:`access.guard.Guard`, which every read goes through, and every view,
-search, export, note and status change is written to the audit trail from here.
+is decided by :class:`access.guard.Guard`, which every read goes through and which records
+every view, search, export, note and status change in the audit trail.
 """
 
 from __future__ import annotations
@@ -20,15 +20,12 @@ __all__ = [
     "logout",
     "current_user",
     "guard",
-    "audit",
-    "audit_view",
     "can",
     "just_expired",
     "release",
 ]
 
 _SESSION = "rt_session"
-_VIEWED = "rt_last_view"
 _EXPIRED = "rt_expired"
 
 
@@ -65,7 +62,6 @@ def login(name: str, password: str):
     user = authenticate(ws, name, password, address=client_address())
     # The guard holds the session, so expiry is checked where the data is read.
     st.session_state[_SESSION] = Guard(ws, user, session=Session(user))
-    st.session_state.pop(_VIEWED, None)
     st.session_state.pop(_EXPIRED, None)
     return user
 
@@ -80,8 +76,7 @@ def logout(reason: str = "logout") -> None:
 
             _audit.record(workspace(), g.user.name, g.user.role, "logout", g.user.name, {"reason": reason})
         g.close()
-    for key in (_SESSION, _VIEWED):
-        st.session_state.pop(key, None)
+    st.session_state.pop(_SESSION, None)
 
 
 def current_user():
@@ -121,26 +116,3 @@ def can(permission: str) -> bool:
 
     user = current_user()
     return user is not None and _can(user.role, permission)
-
-
-def audit(action: str, target: str = "", detail=None) -> None:
-    """Record an action of the logged-in user in the tamper-evident audit trail."""
-    from access import audit as _audit
-
-    user = current_user()
-    if user is None:
-        return
-    _audit.record(workspace(), user.name, user.role, action, str(target), detail)
-
-
-def audit_view(action: str, target: str, detail=None) -> None:
-    """Record a page view once per opening, not on every rerun a widget causes.
-
-    Opening R1, then R2, then R1 again records three views; sorting R1's claims table does
-    not record another.
-    """
-    key = (action, str(target), repr(detail))
-    if st.session_state.get(_VIEWED) == key:
-        return
-    audit(action, target, detail)
-    st.session_state[_VIEWED] = key

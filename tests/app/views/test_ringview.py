@@ -90,3 +90,25 @@ def test_neighbour_links_rank_by_claims_and_skip_operators():
 def test_claims_for_evidence_in_time_order():
     sub = claims_for_evidence(_claims(), ["X4", "X1", "NOPE"])
     assert list(sub["claim_id"]) == ["X1", "X4"]
+
+
+def test_large_ring_is_capped_keeping_the_structure():
+    n = 60
+    claims = pd.DataFrame({
+        "claim_id": [f"X{i}" for i in range(n)],
+        "patient_id": [f"P{i}" for i in range(n)],
+        "card_id": [f"C{i}" for i in range(n)],
+        "institution_id": ["H1"] * n,
+        "doctor_id": pd.array([None] * n, dtype="string"),
+        "operator_id": ["OP1"] * n,
+        "settled_at": pd.to_datetime(["2024-01-02 21:05"] * n),
+        "total_amount": [1.0] * n, "fund_amount": [1.0] * n,
+    })
+    full = ring_subgraph(claims)
+    assert full.total_nodes == 2 * n + 2 and not full.truncated
+    sg = ring_subgraph(claims, max_nodes=20)
+    assert len(sg.nodes) == 20 and sg.total_nodes == 2 * n + 2 and sg.truncated
+    kept = {(x.type, x.id) for x in sg.nodes}
+    assert ("institution", "H1") in kept and ("operator", "OP1") in kept
+    assert all((e.source.type, e.source.id) in kept and (e.target.type, e.target.id) in kept for e in sg.edges)
+    assert "20" in sg.truncation_note("en")
