@@ -50,6 +50,7 @@ class Candidate:
     repeats: int = 1
     legit: list[Evidence] = field(default_factory=list)
     roles: dict[str, str] = field(default_factory=dict)
+    detectors: list[str] = field(default_factory=list)  # set by merge: every detector that saw it
 
     def __post_init__(self) -> None:
         for k in ("rows",) + KINDS:

@@ -78,8 +78,8 @@ def merge(candidates: list[Candidate], overlap: float = 0.5, same: float = 0.8) 
             synchrony=max(p.synchrony for p in parts),
             repeats=max(p.repeats for p in parts),
             roles={k: v for p in reversed(parts) for k, v in p.roles.items()},
+            detectors=sorted({p.detector for p in parts}),
         )
-        merged.detectors = sorted({p.detector for p in parts})
         out.append(merged)
     return out
 
@@ -127,7 +127,7 @@ def to_rings(f, candidates: list[Candidate]) -> list[Ring]:
             claim_ids=f.claim_ids(c.rows), fund_amount=round(fund, 2),
             first_seen=f.date(days.min()), last_seen=f.date(days.max()),
             evidence=evidence + reasons, roles=roles, districts=districts,
-            detectors=getattr(c, "detectors", [c.detector]), score_parts=parts,
+            detectors=c.detectors or [c.detector], score_parts=parts,
         ))
     rings.sort(key=lambda r: (-r.score, r.claim_ids[0], r.pattern))
     for k, r in enumerate(rings, 1):

@@ -25,6 +25,7 @@ __all__ = ["score_parts", "scatter"]
 
 
 def score_parts(strength: float, fund: float, synchrony: float, scatter: float, repeats: int, legit: float) -> dict[str, float]:
+    strength, fund, synchrony, scatter, legit = (float(x) for x in (strength, fund, synchrony, scatter, legit))
     money = min(1.0, math.log10(1.0 + max(fund, 0.0)) / 6.0)
     sync = min(1.0, max(synchrony, 0.0) / 20.0)
     rep = min(1.0, max(repeats, 0) / 8.0)
