@@ -6,7 +6,7 @@ import json
 
 from ringtrace.workspace import Workspace
 
-__all__ = ["configure", "run"]
+__all__ = ["configure", "run", "load_graph"]
 
 
 def configure(p) -> None:
@@ -19,19 +19,34 @@ def configure(p) -> None:
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
+def load_graph(ws: Workspace) -> int:
+    """Bring the active graph store up to date with the analytic copy; claims newly loaded.
+
+    The analytic copy is the source of truth and is committed first; the graph store then
+    catches up with every batch it lacks. A failed graph load loses nothing: the next ingest
+    (even of no new rows) loads what is missing.
+    """
+    from graph.store.sync import sync_graph
+
+    with ws.lock("graph load"):
+        return sync_graph(ws)
+
+
 def run(args, ws: Workspace) -> int:
+    from graph.store.factory import active_store_name
     from ingest.api import ingest_paths
     from ingest.report import format_report
 
     report = ingest_paths(ws, args.paths, mapping=args.mapping, progress=not args.no_progress)
 
-    # --- graph store sync (lead) ----------------------------------------------------------------
-    # The committed analytic batches are loaded into the graph store here, after the commit and
-    # outside ingest's lock:  from graph.store.sync import sync_graph; sync_graph(ws)
-    # ----------------------------------------------------------------------------------------------
+    loaded = load_graph(ws)
+    report_graph = f"图存储 graph store ({active_store_name()}): {loaded:,} claims loaded"
 
     if args.json:
-        print(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+        doc = report.as_dict()
+        doc["graph"] = {"store": active_store_name(), "claims_loaded": loaded}
+        print(json.dumps(doc, ensure_ascii=False, indent=1))
     else:
         print(format_report(report))
+        print(report_graph)
     return 0

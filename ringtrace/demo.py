@@ -40,7 +40,10 @@ def run(args, ws: Workspace) -> int:
     generate(city, patients=args.patients, seed=args.seed, fmt="csv")
 
     _say("2/5 ingest")
+    from ingest.command import load_graph
+
     ingest_paths(ws, [city / "input"], progress=sys.stderr.isatty())
+    print(f"  graph store: {load_graph(ws):,} claims loaded")
     print(format_status(gather_status(ws)))
 
     _say("3/5 detect")
