@@ -72,7 +72,8 @@ def map_chart(frame: pd.DataFrame, lang: str = "zh") -> alt.LayerChart:
         .encode(
             longitude="lon:Q",
             latitude="lat:Q",
-            size=alt.Size("fund_amount:Q", title=tr("m.fund", lang), scale=alt.Scale(range=[60, 900])),
+            # no size legend: the tooltip gives each amount, and a legend would crowd a small map
+            size=alt.Size("fund_amount:Q", title=tr("m.fund", lang), scale=alt.Scale(range=[60, 900]), legend=None),
             tooltip=[
                 alt.Tooltip("institution_id:N", title=tr("kind.institution", lang)),
                 alt.Tooltip("name:N", title=""),
@@ -97,4 +98,14 @@ def map_chart(frame: pd.DataFrame, lang: str = "zh") -> alt.LayerChart:
         .mark_text(dy=16, fontSize=13, fontWeight="bold", color="#4e79a7")
         .encode(longitude="lon:Q", latitude="lat:Q", text="region:N")
     )
-    return alt.layer(points, ids, districts).project(type="mercator").properties(height=380)
+    # Two invisible corner points, padded around the data, so the projection fits a sensible
+    # area even for a single institution (a zero extent would pin it to a corner).
+    if frame.empty:
+        corners = pd.DataFrame({"lat": [0.0], "lon": [0.0]})
+    else:
+        lat0, lat1 = float(frame["lat"].min()), float(frame["lat"].max())
+        lon0, lon1 = float(frame["lon"].min()), float(frame["lon"].max())
+        pad_lat, pad_lon = max(0.02, (lat1 - lat0) * 0.12), max(0.02, (lon1 - lon0) * 0.12)
+        corners = pd.DataFrame({"lat": [lat0 - pad_lat, lat1 + pad_lat], "lon": [lon0 - pad_lon, lon1 + pad_lon]})
+    frame_layer = alt.Chart(corners).mark_point(opacity=0).encode(longitude="lon:Q", latitude="lat:Q")
+    return alt.layer(frame_layer, points, ids, districts).project(type="mercator").properties(height=380)

@@ -159,6 +159,13 @@ def test_investigator_opens_a_ring_by_link_then_an_entity(running_app, city_ws, 
     page.locator("[data-testid='stVegaLiteChart'], .vega-embed").first.wait_for()
     _wait_idle(page)
     _shot(page, "ring_timeline")
+    page.get_by_role("tab", name="机构分布(无需在线地图)", exact=True).click()
+    drawn = page.locator("[role='tabpanel']:visible [data-testid='stVegaLiteChart'], [role='tabpanel']:visible [data-testid='stAlert']").first
+    drawn.wait_for()
+    _wait_idle(page)
+    drawn.evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(300)
+    _shot(page, "ring_map")
 
     # a neighbouring entity, through the links beside the graph
     inst = ring.members.get("institutions", [None])[0]
