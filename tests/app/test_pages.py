@@ -261,3 +261,15 @@ def test_ring_page_in_english(app_env):
     assert at.title[0].value.startswith(f"Ring {rid} · ")
     assert [m.label for m in at.metric][:3] == ["Score", "Fund amount", "Claims"]
     assert "Claim id" in _table_with(at, "Claim id").columns
+
+
+def test_idle_session_expires_back_to_the_login_form(app_env):
+    from access.audit import entries
+
+    at = _login("wang")
+    at.session_state["rt_session"].session.last_seen -= 24 * 3600  # a day without activity
+    at.run()
+    assert [w.label for w in at.text_input] == ["用户名", "密码"]
+    assert at.warning and "过期" in at.warning[0].value
+    last = entries(app_env)[-1]
+    assert (last["user"], last["action"], last["detail"].get("reason")) == ("wang", "logout", "expired")
