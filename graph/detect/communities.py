@@ -33,12 +33,15 @@ from graph.detect.projections import cooccurrence, window_keys
 __all__ = ["leiden", "shared_identifiers", "projection"]
 
 
-def projection(f, window: int = 240, max_group: int = 40) -> pd.DataFrame:
-    """Patient–patient co-occurrence over (institution, doctor, ``window`` minutes), two grids."""
+def projection(f, window: int = 240, max_group: int = 40, min_days: int = 3) -> pd.DataFrame:
+    """Patient–patient co-occurrence over (institution, doctor, ``window`` minutes), two grids;
+    only people seen at the institution on ``min_days`` days or more can pair there (the
+    community detectors look for groups that meet at one place again and again)."""
     doc = np.where(f.doctor >= 0, f.doctor, len(f.labels["doctor"]))  # pharmacies: one counter
     parts = [f.institution, doc.astype(np.int32)]
     groups = [window_keys(parts, f.minute, window, 0), window_keys(parts, f.minute, window, window // 2)]
-    return cooccurrence(groups, f.patient, [f.day, f.day], [f.institution, f.institution], max_group=max_group)
+    return cooccurrence(groups, f.patient, [f.day, f.day], [f.institution, f.institution], max_group=max_group,
+                        min_place_degree=min_days)
 
 
 def leiden(f, pairs: pd.DataFrame | None = None, min_days: int = 3, min_size: int = 4, max_size: int = 150,

@@ -88,14 +88,19 @@ def _uniq_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return x[first], first, np.diff(np.r_[first, len(x)])
 
 
-def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_group: int = 2) -> pd.DataFrame:
+def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_group: int = 2,
+                 min_degree: int = 1, min_place_degree: int = 1) -> pd.DataFrame:
     """Entity pairs that share groups.
 
     Returns a DataFrame sorted by (a, b) with a < b: ``days`` (distinct ``when`` values shared),
     ``places`` (distinct ``where`` values), ``tour_days`` (``when`` values on which the pair
     shared two or more ``where`` values), ``weight`` (sum over distinct days of the group's
     1/log2(1+size)), ``deg_a``/``deg_b`` (the entities' distinct ``when`` counts) and ``expected``
-    (shared days expected by chance).
+    (shared days expected by chance). Entities seen on fewer than ``min_degree`` distinct days
+    cannot share that many and are left out before pairs are formed (group sizes, and so
+    weights and chance, still count them); with ``min_place_degree`` a membership is kept only
+    where the entity was at that ``where`` on that many distinct days (pairs that meet at one
+    place again and again; far fewer pairs to form in a big city).
     """
     cols = ["a", "b", "days", "places", "tour_days", "weight", "deg_a", "deg_b", "expected"]
     empty = pd.DataFrame({c: pd.Series([], dtype="float64" if c in ("weight", "expected") else "int64") for c in cols})
@@ -115,10 +120,19 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     ew = _uniq(e * n_when + w_when)
     degree = np.bincount(ew // n_when, minlength=n_e)
     keep = (gsize_all >= min_group) & (gsize_all <= max_group)
+    if min_degree > 1:
+        keep &= degree[e] >= min_degree
+    if min_place_degree > 1:
+        n_where_ = int(w_where.max()) + 1
+        ep = e * n_where_ + w_where
+        epw = _uniq(ep * n_when + w_when) // n_when  # distinct (entity, place, day), as (entity, place)
+        vals, _, cnt = _uniq_counts(epw)
+        keep &= cnt[np.searchsorted(vals, ep)] >= min_place_degree
     g, e, w_when, w_where = g[keep], e[keep], w_when[keep], w_where[keep]
     n = len(g)
     if n == 0:
         return empty
+    size_of = gsize_all[keep]  # each membership's full group size (weights use it)
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     sizes = np.diff(np.r_[starts, n])
     rank = np.arange(n) - np.repeat(starts, sizes)
@@ -130,7 +144,7 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     a, b = e[left], e[right]  # e is ascending within a group, so a < b
     pair = a * n_e + b
     when_l, where_l = w_when[left], w_where[left]
-    wt = 1.0 / np.log2(1.0 + gsize[left])
+    wt = 1.0 / np.log2(1.0 + size_of[left])
     # one count per (pair, day), keeping the smallest group's weight that day
     pd_key = pair * n_when + when_l
     order = np.lexsort((-wt, pd_key))
