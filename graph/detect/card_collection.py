@@ -1,9 +1,12 @@
 """集中收卡、串刷套刷: many people's cards swiped in bursts by one operator at one institution.
 
-Cards that keep turning up in the same (institution, operator, 30-minute) window on several
-different days are clustered; each cluster is then checked for bursts: on a day, at least
-``min_burst`` of its cards swiped by one operator within ``max_span`` minutes. A customer base
-does not arrive at the counter together evening after evening; a drawer of collected cards does.
+Cards that keep turning up in the same (institution, operator, ``window``-minute) window on
+``min_days`` different days are clustered. In each cluster, every counter (institution,
+operator) is examined: a *burst* is a chain of the cluster's cards swiped there with no pause
+longer than 30 minutes, at least ``min_burst`` cards, within ``max_span`` minutes; the *core*
+is the cards found in bursts on two or more days (regulars linked in by chance drop out); a
+ring needs ``min_cards`` core cards in bursts on ``min_days`` days. A customer base does not
+arrive at the counter together evening after evening; a drawer of collected cards does.
 
 >>> import pandas as pd
 >>> from graph.detect.frame import ClaimFrame
