@@ -85,6 +85,11 @@ class CypherStore(GraphStore):
     def _q(self, name: str) -> Query:
         return load(name, self.engine)
 
+    def _frame(self, name: str, columns: list[str], **params) -> pd.DataFrame:
+        """A read as a DataFrame with these columns (stores may override with a faster path)."""
+        rows = self._rows(name, **params)
+        return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
+
     def _rows(self, name: str, **params) -> list[dict]:
         q = self._q(name)
         q.check(params)
@@ -135,10 +140,15 @@ class CypherStore(GraphStore):
                       since: datetime | None = None, until: datetime | None = None) -> Subgraph:
         """Entities within ``hops`` browsing edges of one entity, capped at ``max_nodes``.
 
-        Expansion follows aggregated edges whose first–last span meets the window; each shown
-        edge's counts, sums, dates and claim ids are then taken from its claims inside the window.
-        Nodes are kept nearest first, then by claims on the edges that reached them;
-        ``total_nodes`` counts every entity reached, so a cap is always reported.
+        Expansion follows aggregated edges whose first–last span meets the window, hop by hop,
+        one grouped query per hop (entities reached, with the claims on the edges reaching
+        them), so a hub with tens of thousands of neighbours is counted without being listed.
+        Nodes are kept nearest first, then by those claims, then by type and id;
+        ``total_nodes`` counts every entity reached, so a cap is always reported. The edges
+        among kept nodes carry their claim count, sums, first and last time (inside the window
+        when one is given) and up to CLAIM_IDS_PER_EDGE claim ids, earliest first; without a
+        window, doctor–institution (WORKS_AT) edges list no ids (their claims are listed on
+        the patients' TREATED and VISITED edges).
         """
         if type not in ENTITY_TYPES:
             raise ValueError(f"unknown entity type {type!r}; use {', '.join(ENTITY_TYPES)}")
@@ -147,58 +157,69 @@ class CypherStore(GraphStore):
         max_nodes = max(1, int(max_nodes))
         lo, hi = iso_time(since), iso_time(until, end=True)
         start = (type, id)
-        if not self._props([start]) and not self._exists(start):
+        if start not in self._props([start]):
             return Subgraph(nodes=[], edges=[], total_nodes=0, truncated=False)
 
-        dist = {start: 0}
-        weight: dict[tuple[str, str], int] = defaultdict(int)
-        edges: dict[tuple[str, str, str], dict] = {}
-        frontier = [start]
+        seen = pd.DataFrame({"type": [type], "id": [id], "hop": [0], "claims": [0]})
+        frontier = seen[["type", "id"]]
         for h in range(1, int(hops) + 1):
-            if not frontier:
+            if frontier.empty:
                 break
-            found = []
-            for r in self._edges_of(frontier, lo, hi):
-                ta, tb = EDGE_KINDS[r["kind"]][:2]
-                edges[(r["kind"], r["a"], r["b"])] = r
-                for n in ((ta, r["a"]), (tb, r["b"])):
-                    if n not in dist:
-                        dist[n] = h
-                        found.append(n)
-                    if dist[n] == h:
-                        weight[n] += int(r["claims"] or 0)
-            frontier = found
+            params = {p: sorted(frontier.loc[frontier["type"] == t, "id"]) for t, p in _PLURAL.items()}
+            reached = self._frame("reach", ["type", "id", "claims"], since=lo, until=hi, **params)
+            if reached.empty:
+                break
+            reached = reached.groupby(["type", "id"], as_index=False, sort=False)["claims"].sum()
+            known = pd.MultiIndex.from_frame(seen[["type", "id"]])
+            fresh = reached[~pd.MultiIndex.from_frame(reached[["type", "id"]]).isin(known)].assign(hop=h)
+            seen = pd.concat([seen, fresh[["type", "id", "hop", "claims"]]], ignore_index=True)
+            frontier = fresh[["type", "id"]]
 
-        order = sorted(dist, key=lambda n: (dist[n], -weight[n], _TYPE_ORDER[n[0]], n[1]))
-        kept = order[:max_nodes]
-        kept_set = set(kept)
-        shown = {k: r for k, r in edges.items()
-                 if (EDGE_KINDS[k[0]][0], k[1]) in kept_set and (EDGE_KINDS[k[0]][1], k[2]) in kept_set}
-        claims = self._edge_claims(shown.keys(), lo, hi)
+        seen["order"] = seen["type"].map(_TYPE_ORDER)
+        seen["claims"] = seen["claims"].fillna(0).astype("int64")
+        seen = seen.sort_values(["hop", "claims", "order", "id"], ascending=[True, False, True, True], kind="stable")
+        kept_df = seen.head(max_nodes)
+        kept = list(zip(kept_df["type"], kept_df["id"]))
+        dist = dict(zip(kept, kept_df["hop"].astype(int)))
+        typed = _typed(kept)
+        edge_rows = self._rows("edges_among", since=lo, until=hi, **typed) if len(kept) > 1 else []
+        whole_time = since is None and until is None
+        edges = {(r["kind"], r["a"], r["b"]): r for r in edge_rows}
+        keys = sorted(edges)
+        # Without a window the edges' own totals are exact and WORKS_AT claim ids are skipped:
+        # a doctor's edge can stand for thousands of claims, each of which is also listed on the
+        # TREATED and VISITED edges of its patient. With a window every total is recounted.
+        claims = self._edge_claims(keys, lo, hi, doctors=not whole_time)
         props = self._props(kept)
         nodes = {n: Node(n[0], n[1], dict(props.get(n, {}), hops=dist[n])) for n in kept}
         out_edges = []
-        for key in sorted(shown, key=lambda k: (k[0], k[1], k[2])):
+        for key in keys:
             kind, a, b = key
             ta, tb = EDGE_KINDS[kind][:2]
             cs = claims.get(key, [])
-            out_edges.append(Edge(
-                source=nodes[(ta, a)], target=nodes[(tb, b)], kind=kind, claims=len(cs),
-                fund_amount=_money(sum(_money(c["fund_amount"]) for c in cs)),
-                total_amount=_money(sum(_money(c["total_amount"]) for c in cs)),
-                first=_time(cs[0]["settled_at"]) if cs else None,
-                last=_time(cs[-1]["settled_at"]) if cs else None,
-                claim_ids=[c["claim_id"] for c in cs[:CLAIM_IDS_PER_EDGE]],
-            ))
-        return Subgraph(nodes=[nodes[n] for n in kept], edges=out_edges, total_nodes=len(dist),
-                        truncated=len(dist) > len(kept))
+            if whole_time:
+                r = edges[key]
+                stats = dict(claims=int(r["claims"] or 0), fund_amount=_money(r["fund_amount"]),
+                             total_amount=_money(r["total_amount"]), first=_time(r["first"]), last=_time(r["last"]))
+            else:
+                stats = dict(claims=len(cs), fund_amount=_money(sum(_money(c["fund_amount"]) for c in cs)),
+                             total_amount=_money(sum(_money(c["total_amount"]) for c in cs)),
+                             first=_time(cs[0]["settled_at"]) if cs else None,
+                             last=_time(cs[-1]["settled_at"]) if cs else None)
+            out_edges.append(Edge(source=nodes[(ta, a)], target=nodes[(tb, b)], kind=kind,
+                                  claim_ids=[c["claim_id"] for c in cs[:CLAIM_IDS_PER_EDGE]], **stats))
+        return Subgraph(nodes=[nodes[n] for n in kept], edges=out_edges, total_nodes=len(seen),
+                        truncated=len(seen) > len(kept))
 
     def _exists(self, key) -> bool:
         typed = _typed([key])
         return bool(self._rows("existing_entities", **typed))
 
-    def _edge_claims(self, keys, lo: str, hi: str) -> dict[tuple, list[dict]]:
-        """Claims behind each edge in ``keys``, fetched through the edges' source entities."""
+    def _edge_claims(self, keys, lo: str, hi: str, doctors: bool = True) -> dict[tuple, list[dict]]:
+        """Claims behind each edge in ``keys``, fetched through the edges' source entities.
+
+        With ``doctors`` False, WORKS_AT edges (whose source is a doctor) get none.
+        """
         keys = list(keys)
         out: dict[tuple, list[dict]] = defaultdict(list)
         if not keys:
@@ -206,7 +227,8 @@ class CypherStore(GraphStore):
         wanted = set(keys)
         anchors = {"patients": set(), "cards": set(), "doctors": set()}
         for kind, a, _ in keys:
-            anchors[_PLURAL[EDGE_KINDS[kind][0]]].add(a)
+            if kind != "WORKS_AT" or doctors:
+                anchors[_PLURAL[EDGE_KINDS[kind][0]]].add(a)
         params = {k: sorted(v) for k, v in anchors.items()}
         shown = {"cards": set(), "doctors": set(), "institutions": set()}
         for kind, a, b in keys:

@@ -31,7 +31,9 @@ from ringtrace.errors import StoreError
 __all__ = ["LadybugStore", "DB_FILE"]
 
 DB_FILE = "ringtrace.lbug"
-_CHUNK = 50_000  # ids per existence check: keeps parameter lists moderate
+_CHUNK = 50_000
+_MANY = 300  # frontier size from which UNWIND lookups beat LadybugDB's linear IN test
+_FOR_MANY = {"reach": "reach_many"}  # ids per existence check: keeps parameter lists moderate
 _PLURAL = {"patient": "patients", "card": "cards", "doctor": "doctors", "institution": "institutions"}
 _COPY_NODE = {"patient": "copy_patient", "card": "copy_card", "doctor": "copy_doctor",
               "institution": "copy_institution", "claim": "copy_claim"}
@@ -120,6 +122,18 @@ class LadybugStore(CypherStore):
             return res.get_as_arrow().to_pylist()
         finally:
             res.close()
+
+    def _frame(self, name: str, columns: list[str], **params) -> pd.DataFrame:
+        if name in _FOR_MANY and sum(len(v) for v in params.values() if isinstance(v, list)) > _MANY:
+            name = _FOR_MANY[name]
+        q = self._q(name)
+        q.check(params)
+        res = self._execute(q.text, params)
+        try:
+            df = res.get_as_arrow().to_pandas()
+        finally:
+            res.close()
+        return df if len(df) else pd.DataFrame(columns=columns)
 
     def _run_write(self, query: Query, params: dict) -> None:
         self._execute(query.text, params)

@@ -130,10 +130,14 @@ def test_a_capped_neighbourhood_says_so(loaded_store):
 
 def test_time_window_limits_the_claims(loaded_store, city):
     sg = loaded_store.neighbourhood("institution", "H6", hops=1, since=JUNE[0], until=JUNE[1])
-    ids = {i for e in sg.edges for i in e.claim_ids}
     c = city["claims"]
-    june = c[(c.settled_at >= JUNE[0]) & (c.settled_at <= JUNE[1]) & (c.institution_id == "H6")]
-    assert ids == set(june.claim_id)
+    in_june = c[(c.settled_at >= JUNE[0]) & (c.settled_at <= JUNE[1])]
+    at_h6 = {i for e in sg.edges if e.kind == "VISITED" and e.target.id == "H6" for i in e.claim_ids}
+    assert at_h6 == set(in_june[in_june.institution_id == "H6"].claim_id)
+    everywhere = {i for e in sg.edges for i in e.claim_ids}  # edges among the shown entities too
+    assert everywhere <= set(in_june.claim_id)
+    for e in sg.edges:
+        assert e.claims >= len(e.claim_ids) and (e.claims == 0 or JUNE[0] <= e.first <= e.last <= JUNE[1])
 
 
 def test_claims_of_a_set_of_entities(loaded_store, city):

@@ -65,3 +65,16 @@ def test_a_failed_load_leaves_the_graph_as_it_was(tmp_path, city, monkeypatch):
         assert s.counts() == before
         monkeypatch.undo()
         assert s.load(city["claims"]) == len(city["claims"]) - 50
+
+
+def test_large_frontier_variant_gives_the_same_answers(tmp_path, city, monkeypatch):
+    """Frontiers past _MANY ids go through reach_many (UNWIND); the answers must not change."""
+    from graph.store import ladybug_store
+
+    from .test_contract import answers
+
+    with LadybugStore(tmp_path / "g") as s:
+        s.load(city["claims"], institutions=city["institutions"], doctors=city["doctors"], patients=city["patients"])
+        usual = answers(s)
+        monkeypatch.setattr(ladybug_store, "_MANY", 0)
+        assert answers(s) == usual
