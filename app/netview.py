@@ -27,6 +27,7 @@ True
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -187,7 +188,8 @@ def network_html(
     -------
     str
         A complete HTML document. It sets ``data-stabilized="1"`` on ``<body>`` once the
-        layout is final, which the browser tests wait for.
+        layout is final, which the browser tests wait for; ``data-graph`` on ``<body>`` names
+        what is drawn (a hash of nodes and edges), so a test can tell a new drawing from the old.
     """
     from pyvis.edge import Edge as PyvisEdge
     from pyvis.node import Node as PyvisNode
@@ -304,6 +306,7 @@ def network_html(
         legend=legend,
         nodes=_safe_json(nodes),
         edges=_safe_json(edges),
+        graph_id=hashlib.sha1((_safe_json(nodes) + _safe_json(edges)).encode("utf-8")).hexdigest()[:12],
         options=_safe_json(options),
     )
 
@@ -320,7 +323,7 @@ html, body {{ margin: 0; padding: 0; font-family: "Noto Sans CJK SC", "Microsoft
 .chip i {{ display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 4px; vertical-align: -1px; }}
 div.vis-tooltip {{ white-space: pre; font-family: inherit; font-size: 12px; }}
 </style></head>
-<body data-stabilized="0">
+<body data-stabilized="0" data-graph="{graph_id}">
 <div id="legend">{legend}</div>
 <div id="mynetwork"></div>
 <script>{js}</script>

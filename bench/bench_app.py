@@ -70,28 +70,23 @@ def _net_body(page):
     return page.frame_locator("iframe[data-testid='stIFrame']").first.locator("body")
 
 
-def _drawn_new(page, old_marker: str | None, timeout_s: float = 120.0) -> None:
-    """Wait for a network frame that has settled and is not the one marked ``old_marker``."""
+def _drawn_new(page, old_graph: str | None, timeout_s: float = 180.0) -> str:
+    """Wait until the network frame shows a settled drawing other than ``old_graph``; its id."""
     deadline = time.monotonic() + timeout_s
     last_error = None
     while time.monotonic() < deadline:
         try:
-            ok = _net_body(page).evaluate(
-                "(b, m) => !!b.querySelector('#mynetwork canvas') && b.dataset.stabilized === '1' && window.__bench !== m",
-                old_marker, timeout=2000,
+            graph = _net_body(page).evaluate(
+                "b => (b.querySelector('#mynetwork canvas') && b.dataset.stabilized === '1') ? b.dataset.graph : null",
+                timeout=2000,
             )
         except Exception as e:  # the frame is being replaced
-            last_error = e
-            ok = False
-        if ok:
-            return
+            last_error, graph = e, None
+        if graph and graph != old_graph:
+            return graph
         time.sleep(0.02)
     page.screenshot(path="/tmp/bench_fail.png", full_page=True)
     raise TimeoutError(f"the network did not draw in time (last error: {last_error})")
-
-
-def _mark(page, marker: str) -> None:
-    _net_body(page).evaluate("(b, m) => { window.__bench = m; }", marker)
 
 
 def measure(base: str, ws: Workspace, rings: int) -> dict:
@@ -130,21 +125,22 @@ def measure(base: str, ws: Workspace, rings: int) -> dict:
             page.get_by_role("link", name=ring.ring_id, exact=True).first.click()
             t = time.perf_counter()
             page.get_by_role("heading", name=re.compile(f"团伙 {ring.ring_id}")).wait_for()
-            _drawn_new(page, None)
+            ring_graph = _drawn_new(page, None)
             _idle(page)
             out["ring"].append(time.perf_counter() - t)
             print(f"  ring {ring.ring_id}: {len(ring.claim_ids):,} claims, "
                   f"{sum(len(v) for v in ring.members.values())} members: ready in {out['ring'][-1]:.2f} s")
 
-            # one expansion: open the ring's busiest neighbouring entity, then ask for 2 hops
-            page.locator("a[href*='entity?type=']").first.click()
+            # one expansion: open a member person's page (a hub with more neighbours than the node
+            # cap would look the same at 2 hops), then ask for 2 hops
+            person = page.locator("a[href*='entity?type=patient'], a[href*='entity?type=card']")
+            (person if person.count() else page.locator("a[href*='entity?type=']")).first.click()
             page.get_by_role("heading", name=re.compile("定点机构|参保人|医保卡|医师")).wait_for()
-            _drawn_new(page, None)
+            one_hop = _drawn_new(page, ring_graph)  # not the ring's drawing still on screen
             _idle(page)
-            _mark(page, f"m{i}")
             page.locator("button").filter(has_text=re.compile(r"^\s*2\s*$")).first.click()
             t = time.perf_counter()
-            _drawn_new(page, f"m{i}")
+            _drawn_new(page, one_hop)
             _idle(page)
             out["expand"].append(time.perf_counter() - t)
             print(f"    expansion to 2 hops: {out['expand'][-1]:.2f} s")
