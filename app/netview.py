@@ -32,6 +32,7 @@ import html
 import json
 import math
 import random
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -77,9 +78,26 @@ def vis_assets() -> tuple[str, str]:
     js_path = candidates[-1]
     css_path = js_path.with_name("vis-network.css")
     js = js_path.read_text(encoding="utf-8")
-    css = css_path.read_text(encoding="utf-8") if css_path.exists() else ""
+    css = _used_css(css_path.read_text(encoding="utf-8")) if css_path.exists() else ""
     # A "</script>" inside the inlined library would end our script element early.
     return js.replace("</script", "<\\/script"), css.replace("</style", "<\\/style")
+
+
+# Parts of vis-network's stylesheet for UI the page never turns on (the configurator, colour
+# picker, navigation buttons, edit toolbar). They are 220 kB, mostly inline images, and every
+# expansion re-sends the page, so only the rules that style what we use (the tooltip) are kept.
+_UNUSED_CSS = ("configuration", "color-picker", "navigation", "manipulation", "edit-mode", "close",
+               "vis-button", "vis-label", "vis-separator", "vis-overlay", "vis-active")
+
+
+def _used_css(css: str) -> str:
+    """The stylesheet without the rules of unused vis-network widgets.
+
+    >>> _used_css("div.vis-tooltip{color:#000}div.vis-network div.vis-navigation{x:1}")
+    'div.vis-tooltip{color:#000}'
+    """
+    rules = re.findall(r"([^{}]+)\{([^{}]*)\}", css)
+    return "".join(f"{sel.strip()}{{{body}}}" for sel, body in rules if not any(u in sel for u in _UNUSED_CSS))
 
 
 def _version_key(name: str) -> tuple[int, ...]:

@@ -288,3 +288,25 @@ def test_the_check_would_catch_an_identity(running_app, city_ws, offline):
     streamed = b"".join(offline.ws_bytes).decode("utf-8", errors="ignore")
     assert _leaks(streamed, _identities(city_ws, ring))
     offline.assert_offline()
+
+
+def test_network_hover_shows_counts_and_amounts(offline):
+    """The standalone network page in chromium: it settles, and hovering a node shows its figures."""
+    from app.netview import network_html
+    from graph.store.base import Edge, Node, Subgraph
+
+    p, h = Node("patient", "P1"), Node("institution", "H1")
+    page = offline.page
+    page.set_content(network_html(Subgraph([p, h], [Edge(p, h, "VISITED", claims=3, fund_amount=12.5)], 2, False)))
+    page.wait_for_function("document.body.dataset.stabilized === '1'")
+    x, y = page.evaluate(
+        """() => { const n = window.ringtraceNetwork, p = n.getPositions(['patient:P1'])['patient:P1'];
+                   const d = n.canvasToDOM(p), r = document.getElementById('mynetwork').getBoundingClientRect();
+                   return [d.x + r.left, d.y + r.top]; }"""
+    )
+    page.mouse.move(x - 40, y - 40)
+    page.mouse.move(x, y)
+    tip = page.locator("div.vis-tooltip")
+    page.wait_for_function("getComputedStyle(document.querySelector('div.vis-tooltip') || document.body).visibility === 'visible' && !!document.querySelector('div.vis-tooltip')")
+    assert tip.inner_text() == "参保人 P1\n3 张结算单 · 基金 ¥12.50"
+    assert not offline.blocked
