@@ -1,19 +1,14 @@
 """Fixtures for the app tests: a small detected workspace, users, and a running app.
 
 ``city_ws`` is built once per test session through the other modules' public APIs: synth →
-ingest → graph sync → detect. Where a step's module has not landed in this checkout yet, the
-workspace is assembled from what exists (the planted truth stands in for detected rings), so the
-app's own tests keep running; the step used is printed with ``-s``.
+ingest → graph sync → detect, then four users (one per role).
 """
 
 from __future__ import annotations
 
-import importlib.util
-import json
 import os
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
@@ -30,51 +25,11 @@ PASSWORDS = {
 }
 
 
-def _have(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def _rings_from_truth(ws: Workspace, truth: dict) -> None:
-    """Write the planted rings as detected rings (used only until graph.detect.pipeline lands)."""
-    from graph.detect.ring import Evidence, Ring, write_rings_json
-    from ingest.analytic import read_claims
-
-    claims = read_claims(ws, columns=["claim_id", "settled_at", "fund_amount"]).set_index("claim_id")
-    rings = []
-    for i, t in enumerate(truth["rings"]):
-        ids = [c for c in t["claim_ids"] if c in claims.index]
-        sub = claims.loc[ids]
-        first, last = sub["settled_at"].min(), sub["settled_at"].max()
-        members = {k: list(v) for k, v in t["members"].items()}
-        n = sum(len(v) for v in members.values())
-        evidence = [
-            Evidence(
-                f"{n} 名成员在 {first:%Y-%m-%d} 至 {last:%Y-%m-%d} 间共结算 {len(ids)} 张单据",
-                f"{n} members settled {len(ids)} claims between {first:%Y-%m-%d} and {last:%Y-%m-%d}",
-                ids[:40],
-                "burst",
-            ),
-            Evidence(f"基金支付合计 ¥{sub['fund_amount'].sum():,.2f}", f"fund paid ¥{sub['fund_amount'].sum():,.2f} in all", ids[40:80], "amount"),
-        ]
-        rings.append(
-            Ring(
-                ring_id=f"R{i + 1:04d}", score=round(0.99 - 0.03 * i, 3), pattern=t["pattern"],
-                members=members, claim_ids=ids, fund_amount=float(sub["fund_amount"].sum()),
-                first_seen=f"{first:%Y-%m-%d}", last_seen=f"{last:%Y-%m-%d}", evidence=evidence,
-                roles={f"institution:{x}": "organiser" for x in members.get("institutions", [])},
-                districts=["上城区"],
-            )
-        )
-    write_rings_json(rings, ws.rings_json)
-    ws.bump_version()
-
-
 def build_city_ws(root: Path, patients: int = 1000, seed: int = 3) -> Workspace:
     """A workspace holding a synthetic city, its graph and its rings, plus four users."""
     from access.users import add_user
+    from graph.detect import pipeline
+    from graph.store.sync import sync_graph
     from ingest.api import ingest_paths
     from ingest.synth import generate
 
@@ -82,17 +37,8 @@ def build_city_ws(root: Path, patients: int = 1000, seed: int = 3) -> Workspace:
     city = root / "city"
     generate(city, patients=patients, seed=seed)
     ingest_paths(ws, [city / "input"], progress=False)
-    if _have("graph.store.sync"):
-        from graph.store.sync import sync_graph
-
-        sync_graph(ws)
-    try:
-        from graph.detect import pipeline
-    except ImportError as e:  # the detect engineer's module is still landing
-        print(f"graph.detect.pipeline not importable yet ({e}): planted rings stand in", file=sys.stderr)
-        _rings_from_truth(ws, json.loads((city / "truth.json").read_text(encoding="utf-8")))
-    else:
-        pipeline.run(ws)
+    sync_graph(ws)
+    pipeline.run(ws)
     for name, (role, password) in PASSWORDS.items():
         add_user(ws, name, role, password)
     return ws
