@@ -36,10 +36,11 @@ def _bars(section: str, name_col: str) -> None:
         return
     name, rings, fund = tr(f"dash.col.{name_col}", L), tr("dash.col.rings", L), tr("dash.col.fund_fen", L)
     chart = alt.Chart(frame).mark_bar(color="#4e79a7").encode(
-        x=alt.X(f"{fund}:Q", title=fund), y=alt.Y(f"{name}:N", sort="-x", title=""),
+        x=alt.X(f"{fund}:Q", title=fund),
+        y=alt.Y(f"{name}:N", sort="-x", title="", axis=alt.Axis(labelLimit=240, labelOverlap=False)),
         tooltip=[f"{name}:N", f"{rings}:Q", alt.Tooltip(f"{fund}:Q", format=",.2f")],
     )
-    st.altair_chart(chart.properties(height=max(110, 28 * len(frame))), width="stretch")
+    st.altair_chart(chart.properties(height=max(120, 30 * len(frame))), width="stretch")
 
 
 left, right = st.columns(2)

@@ -10,7 +10,7 @@ as a plain table, through :func:`extra_sections`.
 >>> headline(s["totals"], "en")[:2]
 [('Rings', '3'), ('Claims in rings', '40')]
 >>> headline(s["totals"], "zh")[-1]
-('涉案基金(未排除)', '¥1,234.56')
+('涉案基金(未排除)', '¥1,235')
 >>> table(s["by_pattern"], "by_pattern", "en").columns.tolist()
 ['Pattern', 'Rings', 'Fund amount (yuan)']
 """
@@ -54,13 +54,13 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 
-def yuan(fen) -> str:
-    """Integer fen as a yuan amount for display.
+def yuan(fen, cents: bool = True) -> str:
+    """Integer fen as a yuan amount for display (headlines drop the cents so they fit).
 
-    >>> yuan(123456789)
-    '¥1,234,567.89'
+    >>> yuan(123456789), yuan(123456789, cents=False)
+    ('¥1,234,567.89', '¥1,234,568')
     """
-    return f"¥{int(fen) / 100:,.2f}"
+    return f"¥{int(fen) / 100:,.2f}" if cents else f"¥{round(int(fen) / 100):,}"
 
 
 def headline(totals: dict, lang: str = "zh") -> list[tuple[str, str]]:
@@ -68,7 +68,7 @@ def headline(totals: dict, lang: str = "zh") -> list[tuple[str, str]]:
     out = []
     for key, text in _TOTALS:
         if key in totals and isinstance(totals[key], numbers.Number):
-            value = yuan(totals[key]) if key.endswith("_fen") else f"{int(totals[key]):,}"
+            value = yuan(totals[key], cents=False) if key.endswith("_fen") else f"{int(totals[key]):,}"
             out.append((tr(text, lang), value))
     return out
 

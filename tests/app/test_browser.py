@@ -114,9 +114,11 @@ def _wait_network_drawn(page) -> None:
 
 
 def _wait_idle(page) -> None:
-    # Streamlit shows a running indicator while the script runs; wait until it is gone.
+    # Streamlit shows a running indicator while the script runs and grey skeletons where
+    # elements are still coming; wait until both are gone.
     page.wait_for_timeout(300)
     page.locator("[data-testid='stStatusWidget']").wait_for(state="detached", timeout=TIMEOUT_MS)
+    page.wait_for_function("document.querySelectorAll(\"[data-testid='stSkeleton']\").length === 0", timeout=TIMEOUT_MS)
 
 
 def _shot(page, name: str) -> None:
@@ -191,6 +193,7 @@ def test_admin_and_dashboard_pages(running_app, offline):
     _shot(page, "admin")
     page.get_by_role("link", name="领导看板").click()
     page.get_by_role("heading", name="领导看板").wait_for()
+    page.locator("[data-testid='stMetric']").first.wait_for()
     _wait_idle(page)
     _shot(page, "dashboard")
     offline.assert_offline()

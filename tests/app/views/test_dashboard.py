@@ -19,8 +19,8 @@ def _summary():
 def test_headline_in_yuan_and_counts():
     figures = dict(headline(_summary()["totals"], "en"))
     assert figures["Rings"] == "4"
-    assert figures["Fund at stake (not dismissed)"] == "¥12,345.00"
-    assert figures["Fund dismissed"] == "¥1.00"
+    assert figures["Fund at stake (not dismissed)"] == "¥12,345"
+    assert figures["Fund dismissed"] == "¥1"
 
 
 def test_tables_name_codes_and_convert_money():
