@@ -273,3 +273,18 @@ def test_idle_session_expires_back_to_the_login_form(app_env):
     assert at.warning and "过期" in at.warning[0].value
     last = entries(app_env)[-1]
     assert (last["user"], last["action"], last["detail"].get("reason")) == ("wang", "logout", "expired")
+
+
+def test_an_empty_workspace_says_what_to_do(tmp_path, monkeypatch):
+    from access.users import add_user
+    from ringtrace.workspace import Workspace
+
+    ws = Workspace(tmp_path / "empty").ensure()
+    add_user(ws, "wang", "investigator", PASSWORDS["wang"][1])
+    monkeypatch.setenv("RINGTRACE_HOME", str(ws.root))
+    at = _login("wang")
+    assert at.info and "ringtrace detect" in at.info[0].value
+    at = _open(at, "app_pages/ring.py", id="R0001")
+    assert at.warning and "R0001" in at.warning[0].value
+    at = _open(at, "app_pages/dashboard.py")
+    assert at.info and at.info[0].value == "暂无汇总数据。"
