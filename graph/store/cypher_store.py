@@ -161,6 +161,7 @@ class CypherStore(GraphStore):
             return Subgraph(nodes=[], edges=[], total_nodes=0, truncated=False)
 
         seen = pd.DataFrame({"type": [type], "id": [id], "hop": [0], "claims": [0]})
+        known = {f"{type}\x1f{id}"}  # type + unit separator + id: one hashable key per entity
         frontier = seen[["type", "id"]]
         for h in range(1, int(hops) + 1):
             if frontier.empty:
@@ -169,9 +170,12 @@ class CypherStore(GraphStore):
             reached = self._frame("reach", ["type", "id", "claims"], since=lo, until=hi, **params)
             if reached.empty:
                 break
-            reached = reached.groupby(["type", "id"], as_index=False, sort=False)["claims"].sum()
-            known = pd.MultiIndex.from_frame(seen[["type", "id"]])
-            fresh = reached[~pd.MultiIndex.from_frame(reached[["type", "id"]]).isin(known)].assign(hop=h)
+            reached["key"] = reached["type"].astype(str) + "\x1f" + reached["id"].astype(str)
+            reached = reached[~reached["key"].isin(known)]
+            fresh = reached.groupby("key", sort=False).agg(type=("type", "first"), id=("id", "first"),
+                                                           claims=("claims", "sum")).reset_index()
+            known.update(fresh["key"])
+            fresh["hop"] = h
             seen = pd.concat([seen, fresh[["type", "id", "hop", "claims"]]], ignore_index=True)
             frontier = fresh[["type", "id"]]
 
