@@ -172,11 +172,17 @@ def test_rings_are_stored_and_replaced(loaded_store):
 
 
 _KILLED_LOAD = """
-import sys, pandas as pd
+import sys, time, pandas as pd
 sys.path.insert(0, {root!r})
 from tests_city import city
 from graph.store.bolt_store import BoltStore
 s = BoltStore({uri!r}, auth=("root", {pw!r}), database={db!r}, chunk=20)
+_chunk = BoltStore._load_chunk
+def slow_chunk(self, chunk):  # pace the load so the kill lands midway on any machine
+    n = _chunk(self, chunk)
+    time.sleep(0.1)
+    return n
+BoltStore._load_chunk = slow_chunk
 c = city()
 s.load(c["claims"], institutions=c["institutions"], doctors=c["doctors"], patients=c["patients"])
 """
