@@ -39,7 +39,27 @@ def gather_status(ws: Workspace) -> dict:
     out["workspace"] = str(ws.root)
     out["version"] = ws.version()
     out["quarantine_file"] = str(analytic.quarantine_file(ws))
+    out["graph"] = _graph_counts(ws)
     return out
+
+
+def _graph_counts(ws: Workspace) -> dict:
+    """What the active graph store holds, so a user sees whether it caught up with ingest.
+
+    A store that cannot be reached is reported, not fatal: the analytic copy is the source of
+    truth and the next ingest loads whatever the store lacks.
+    """
+    from graph.store.factory import active_store_name, open_store
+    from ringtrace.errors import RingtraceError
+
+    name = active_store_name()
+    if name == "ladybug" and not ws.graph_dir.exists():
+        return {"store": name, **{k: 0 for k in _KEYS if k != "quarantined"}}
+    try:
+        with open_store(ws, read_only=True) as store:
+            return {"store": name, **{k: int(v) for k, v in store.counts().items()}}
+    except RingtraceError as e:
+        return {"store": name, "error": str(e)}
 
 
 def format_status(s: dict) -> str:
@@ -52,6 +72,14 @@ def format_status(s: dict) -> str:
     lines += [f"  {labels[k]:<28}{s[k]:>12,}" for k in (*_KEYS, "batches")]
     if s["quarantined"]:
         lines.append(f"  隔离文件 quarantine file: {s['quarantine_file']}")
+    g = s.get("graph") or {}
+    if "error" in g:
+        lines.append(f"  图存储 graph store ({g['store']}): {g['error']}")
+    elif g:
+        behind = s["claims"] - g.get("claims", 0)
+        state = "与分析副本一致 in step with the analytic copy" if behind == 0 else \
+            f"落后 {behind:,} 条结算单 behind by {behind:,} claims: run ringtrace ingest again"
+        lines.append(f"  图存储 graph store ({g['store']}): {g.get('claims', 0):,} claims, {state}")
     return "\n".join(lines)
 
 

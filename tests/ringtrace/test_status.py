@@ -32,3 +32,27 @@ def test_counts_after_ingest_and_rings(fresh_ws, tmp_path, capsys):
     assert "团伙 rings" in format_status(s)
     assert main(["--home", str(fresh_ws.root), "status"]) == 0
     assert "quarantine.csv" in capsys.readouterr().out
+    # ingest loaded the graph store too, and status shows it in step with the analytic copy
+    g = s["graph"]
+    assert g["store"] == "ladybug"
+    assert {k: g[k] for k in ("claims", "patients", "cards", "doctors", "institutions")} == {
+        "claims": 2, "patients": 1, "cards": 2, "doctors": 1, "institutions": 3}
+
+
+def test_graph_behind_the_analytic_copy_is_reported(fresh_ws, tmp_path, monkeypatch, capsys):
+    import graph.store.sync
+
+    claims = tmp_path / "claims.csv"
+    claims.write_text("claim_id,patient_id,institution_id,settled_at,total_amount\n"
+                      "C1,P1,H1,2024-01-01 10:00:00,10\n", encoding="utf-8")
+    # the graph load is skipped (as if it had failed after the analytic commit)
+    monkeypatch.setattr(graph.store.sync, "sync_graph", lambda ws, store=None: 0)
+    assert main(["--home", str(fresh_ws.root), "ingest", str(claims)]) == 0
+    capsys.readouterr()
+    s = gather_status(fresh_ws)
+    assert s["claims"] == 1 and s["graph"]["claims"] == 0
+    assert "behind by 1 claims" in format_status(s)
+    monkeypatch.undo()
+    # the next ingest, even of the same file, catches the graph up
+    assert main(["--home", str(fresh_ws.root), "ingest", str(claims)]) == 0
+    assert gather_status(fresh_ws)["graph"]["claims"] == 1
