@@ -112,28 +112,33 @@ def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _doctor_waves(s: pd.DataFrame, min_wave: int, lift: float) -> list[np.ndarray]:
-    """Patients admitted in abnormal weekly waves by doctors who do it at least twice.
+    """Patients admitted in abnormal waves by doctors, at hospitals where it happens twice.
 
-    Weeks are taken on two grids (shifted by half a week) so a wave that straddles a week
-    boundary is still seen whole on one of them.
+    A wave is any run of ``min_wave`` or more admissions by one doctor within seven days
+    (a sliding window starting at each admission, so a wave is seen whole wherever the
+    calendar weeks fall) that is also at least ``lift`` times the doctor's median busy
+    calendar week. Every admission inside such a window belongs to the wave.
     """
     d = s[s.doc >= 0]
     if d.empty:
         return []
-    hits = []
-    for off in (0, WEEK // 2):
-        d = d.assign(w=(d.a + off) // WEEK)
-        weekly = d.groupby(["i", "doc", "w"]).size().rename("n").reset_index()
-        usual = weekly.groupby("doc")["n"].median().rename("usual")
-        weekly = weekly.join(usual, on="doc")
-        waves = weekly[(weekly.n >= min_wave) & (weekly.n >= lift * weekly.usual.clip(lower=1))]
-        if not waves.empty:
-            hits.append(d.merge(waves[["i", "doc", "w"]], on=["i", "doc", "w"])[["i", "p", "w"]].assign(off=off))
-    if not hits:
+    d = d.sort_values(["i", "doc", "a", "row"], kind="mergesort").reset_index(drop=True)
+    weekly = d.groupby(["doc", d.a // WEEK]).size()
+    usual = weekly.groupby(level=0).median().clip(lower=1)
+    need = np.maximum(min_wave, lift * usual.reindex(d.doc).to_numpy())
+    # admissions of one (hospital, doctor) are contiguous and sorted by day: a window's end is
+    # a searchsorted on a key that keeps different doctors apart
+    key = (d.i.to_numpy().astype(np.int64) * 1_000_000 + d.doc.to_numpy()) * 10_000_000 + d.a.to_numpy()
+    end = np.searchsorted(key, key + (WEEK - 1), side="right")
+    start = np.flatnonzero(end - np.arange(len(d)) >= need)
+    if not len(start):
         return []
-    h = pd.concat(hits, ignore_index=True)
+    cover = np.zeros(len(d) + 1, dtype=np.int64)
+    np.add.at(cover, start, 1)
+    np.add.at(cover, end[start], -1)
+    h = d[np.cumsum(cover[:-1]) > 0]
     # a hospital's waves: kept where there are at least two (the same scheme, months apart)
-    n_waves = h.groupby("i").apply(lambda g: _count_waves(g.w.to_numpy() * WEEK), include_groups=False)
+    n_waves = h.groupby("i")["a"].agg(lambda a: _count_waves(a.to_numpy()))
     return [np.unique(h.p[h.i == inst].to_numpy()) for inst in n_waves.index[n_waves.to_numpy() >= 2]]
 
 

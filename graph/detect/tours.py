@@ -55,22 +55,37 @@ def tours(f, entity: str = "patient", rows_mask: np.ndarray | None = None, windo
     pairs = cooccurrence(groups, ent, [f.day, f.day], [f.institution, f.institution], max_group=max_group)
     pairs = pairs[(pairs.places >= min_places) & (pairs.days >= min_days) & (pairs.tour_days >= min_tour_days)]
     out = []
-    for members in clusters(pairs, min_size=min_size, max_size=150, weight="weight"):
-        members = np.asarray(members)
-        rows = f.rows_of(entity, members)
-        rows = rows[ent[rows] >= 0]  # rows outside the mask were set to -1
-        d = pd.DataFrame({"row": rows, "i": f.institution[rows], "day": f.day[rows], "t": f.minute[rows], "e": ent[rows]})
-        stops = d.groupby(["i", "day"], sort=True).agg(members=("e", "nunique"), first=("t", "min"), last=("t", "max"))
-        need = max(2, int(np.ceil(0.3 * len(members))))
-        stops = stops[(stops.members >= need) & (stops["last"] - stops["first"] <= window * 2)]
-        if stops.empty:
+    todo = [np.asarray(m) for m in clusters(pairs, min_size=min_size, max_size=150, weight="weight")]
+    while todo:
+        members = todo.pop(0)
+        tour = _tour(f, entity, ent, pairs, members, window, min_places)
+        if tour is not None:
+            out.append(tour)
             continue
-        key = pd.MultiIndex.from_frame(d[["i", "day"]])
-        trows = d.row.to_numpy()[key.isin(stops.index)]
-        places = int(stops.index.get_level_values(0).nunique())
-        if places < min_places:
-            continue
+        # no stop gathers enough of the group: a few chance pairs may have chained a tight
+        # group to unrelated ones, so the component is split by Leiden and each part tried
         inside = pairs[pairs.a.isin(members) & pairs.b.isin(members)]
-        sync = log10_poisson_sf(float(inside.days.sum()), float(inside.expected.sum()))
-        out.append(Tour(members, trows, stops, places, int(stops.index.get_level_values(1).nunique()), sync))
+        parts = [np.asarray(m) for m in clusters(inside, min_size=min_size, max_size=len(members) - 1, weight="weight")]
+        if len(parts) > 1 or (parts and len(parts[0]) < len(members)):
+            todo = parts + todo
     return out
+
+
+def _tour(f, entity, ent, pairs, members, window, min_places) -> Tour | None:
+    """The tour of one group, or None when its stops do not gather enough of it."""
+    rows = f.rows_of(entity, members)
+    rows = rows[ent[rows] >= 0]  # rows outside the mask were set to -1
+    d = pd.DataFrame({"row": rows, "i": f.institution[rows], "day": f.day[rows], "t": f.minute[rows], "e": ent[rows]})
+    stops = d.groupby(["i", "day"], sort=True).agg(members=("e", "nunique"), first=("t", "min"), last=("t", "max"))
+    need = max(2, int(np.ceil(0.3 * len(members))))
+    stops = stops[(stops.members >= need) & (stops["last"] - stops["first"] <= window * 2)]
+    if stops.empty:
+        return None
+    key = pd.MultiIndex.from_frame(d[["i", "day"]])
+    trows = d.row.to_numpy()[key.isin(stops.index)]
+    places = int(stops.index.get_level_values(0).nunique())
+    if places < min_places:
+        return None
+    inside = pairs[pairs.a.isin(members) & pairs.b.isin(members)]
+    sync = log10_poisson_sf(float(inside.days.sum()), float(inside.expected.sum()))
+    return Tour(members, trows, stops, places, int(stops.index.get_level_values(1).nunique()), sync)
