@@ -1,3 +1,4 @@
 // Institutions' reference properties, by id.
-MATCH (n:Institution) WHERE n.id IN $ids
+// One primary-key lookup per id (an `IN` list test would scan every node of the label).
+UNWIND $ids AS i MATCH (n:Institution {id: i})
 RETURN n.id AS id, n.name AS name, n.kind AS kind, n.level AS level, n.region AS region, n.lat AS lat, n.lon AS lon

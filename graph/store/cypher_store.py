@@ -7,6 +7,7 @@ written once here, against the queries in ``queries/``, so both stores answer al
 
 from __future__ import annotations
 
+import heapq
 import math
 from abc import abstractmethod
 from collections import defaultdict
@@ -27,6 +28,11 @@ _PLURAL = {"patient": "patients", "card": "cards", "doctor": "doctors", "institu
 _TYPE_ORDER = {t: i for i, t in enumerate(ENTITY_TYPES)}
 _BY_ID = {"patient": "patients_by_id", "card": "cards_by_id", "doctor": "doctors_by_id",
           "institution": "institutions_by_id"}
+# Anchored walks from a start entity: hop -> start type -> query name
+_REACH = {1: {"patient": "reach1_patient", "card": "reach1_card", "doctor": "reach1_doctor",
+              "institution": "reach1_institution"},
+          2: {"patient": "reach2_patient", "card": "reach2_card", "doctor": "reach2_doctor",
+              "institution": "reach2_institution"}}
 _LINK_RING = {"patient": "link_ring_patients", "card": "link_ring_cards", "doctor": "link_ring_doctors",
               "institution": "link_ring_institutions"}
 
@@ -82,6 +88,9 @@ class CypherStore(GraphStore):
     def _transaction(self):
         """A context manager: writes inside it commit together or not at all."""
 
+    def _fresh(self) -> None:
+        """Called before every public read: a store whose view can go stale refreshes it here."""
+
     def _q(self, name: str) -> Query:
         return load(name, self.engine)
 
@@ -102,6 +111,7 @@ class CypherStore(GraphStore):
 
     # --- counts --------------------------------------------------------------------
     def counts(self) -> dict[str, int]:
+        self._fresh()
         out = {k: 0 for k in ("claims", "patients", "cards", "doctors", "institutions", "rings")}
         for r in self._rows("counts"):
             out[r["what"]] = int(r["n"] or 0)
@@ -109,6 +119,7 @@ class CypherStore(GraphStore):
 
     # --- find ------------------------------------------------------------------------
     def find(self, text: str, types: tuple[str, ...] = tuple(ENTITY_TYPES), limit: int = 20) -> list[Node]:
+        self._fresh()
         text = (text or "").strip()
         unknown = [t for t in types if t not in ENTITY_TYPES]
         if unknown:
@@ -150,6 +161,7 @@ class CypherStore(GraphStore):
         window, doctor–institution (WORKS_AT) edges list no ids (their claims are listed on
         the patients' TREATED and VISITED edges).
         """
+        self._fresh()
         if type not in ENTITY_TYPES:
             raise ValueError(f"unknown entity type {type!r}; use {', '.join(ENTITY_TYPES)}")
         if not 1 <= int(hops) <= MAX_HOPS:
@@ -160,31 +172,37 @@ class CypherStore(GraphStore):
         if start not in self._props([start]):
             return Subgraph(nodes=[], edges=[], total_nodes=0, truncated=False)
 
-        seen = pd.DataFrame({"type": [type], "id": [id], "hop": [0], "claims": [0]})
-        known = {f"{type}\x1f{id}"}  # type + unit separator + id: one hashable key per entity
-        frontier = seen[["type", "id"]]
+        # Bookkeeping in plain dicts keyed by (type, id): tens of thousands of entities come back
+        # two hops out, and pandas' per-row isin/groupby on Arrow strings cost more than the query.
+        hop_of: dict[tuple[str, str], int] = {start: 0}
+        weight: dict[tuple[str, str], int] = {start: 0}
+        frontier = [start]
         for h in range(1, int(hops) + 1):
-            if frontier.empty:
+            if not frontier:
                 break
-            params = {p: sorted(frontier.loc[frontier["type"] == t, "id"]) for t, p in _PLURAL.items()}
-            reached = self._frame("reach", ["type", "id", "claims"], since=lo, until=hi, **params)
-            if reached.empty:
-                break
-            reached["key"] = reached["type"].astype(str) + "\x1f" + reached["id"].astype(str)
-            reached = reached[~reached["key"].isin(known)]
-            fresh = reached.groupby("key", sort=False).agg(type=("type", "first"), id=("id", "first"),
-                                                           claims=("claims", "sum")).reset_index()
-            known.update(fresh["key"])
-            fresh["hop"] = h
-            seen = pd.concat([seen, fresh[["type", "id", "hop", "claims"]]], ignore_index=True)
-            frontier = fresh[["type", "id"]]
+            if h <= 2:
+                # Hops 1 and 2 walk from the start node itself: every engine then follows its own
+                # adjacency from one id instead of testing a frontier list (tens of thousands of
+                # ids two hops out) against every edge. The frontier of hop 2 is all of hop 1, so
+                # the sums per entity are the same as a hop-by-hop expansion gives.
+                reached = self._frame(_REACH[h][type], ["type", "id", "claims"], id=id, since=lo, until=hi)
+            else:
+                params = {p: sorted(i for t_, i in frontier if t_ == t) for t, p in _PLURAL.items()}
+                reached = self._frame("reach", ["type", "id", "claims"], since=lo, until=hi, **params)
+            fresh: dict[tuple[str, str], int] = {}
+            for key in zip(reached["type"].tolist(), reached["id"].tolist(), reached["claims"].fillna(0).tolist()):
+                k = key[:2]
+                if k not in hop_of:
+                    fresh[k] = fresh.get(k, 0) + int(key[2])
+            for k, n in fresh.items():
+                hop_of[k] = h
+                weight[k] = n
+            frontier = list(fresh)
 
-        seen["order"] = seen["type"].map(_TYPE_ORDER)
-        seen["claims"] = seen["claims"].fillna(0).astype("int64")
-        seen = seen.sort_values(["hop", "claims", "order", "id"], ascending=[True, False, True, True], kind="stable")
-        kept_df = seen.head(max_nodes)
-        kept = list(zip(kept_df["type"], kept_df["id"]))
-        dist = dict(zip(kept, kept_df["hop"].astype(int)))
+        # nearest first, then most claims on the edges that reached them, then type and id
+        kept = heapq.nsmallest(max_nodes, hop_of, key=lambda k: (hop_of[k], -weight[k], _TYPE_ORDER[k[0]], k[1]))
+        dist = {k: hop_of[k] for k in kept}
+        total = len(hop_of)
         typed = _typed(kept)
         edge_rows = self._rows("edges_among", since=lo, until=hi, **typed) if len(kept) > 1 else []
         whole_time = since is None and until is None
@@ -212,8 +230,8 @@ class CypherStore(GraphStore):
                              last=_time(cs[-1]["settled_at"]) if cs else None)
             out_edges.append(Edge(source=nodes[(ta, a)], target=nodes[(tb, b)], kind=kind,
                                   claim_ids=[c["claim_id"] for c in cs[:CLAIM_IDS_PER_EDGE]], **stats))
-        return Subgraph(nodes=[nodes[n] for n in kept], edges=out_edges, total_nodes=len(seen),
-                        truncated=len(seen) > len(kept))
+        return Subgraph(nodes=[nodes[n] for n in kept], edges=out_edges, total_nodes=total,
+                        truncated=total > len(kept))
 
     def _exists(self, key) -> bool:
         typed = _typed([key])
@@ -259,6 +277,7 @@ class CypherStore(GraphStore):
 
         ``df.attrs["truncated"]`` is True when more claims matched than were returned.
         """
+        self._fresh()
         limit = max(0, int(limit))
         keys = [(n.type, n.id) for n in nodes if n.type in ENTITY_TYPES]
         claim_ids = sorted({n.id for n in nodes if n.type == "claim"})
@@ -281,6 +300,7 @@ class CypherStore(GraphStore):
 
     # --- summary --------------------------------------------------------------------------
     def summary(self, type: str, id: str, top: int = 10) -> EntitySummary | None:
+        self._fresh()
         if type not in ENTITY_TYPES:
             raise ValueError(f"unknown entity type {type!r}; use {', '.join(ENTITY_TYPES)}")
         key = (type, id)
@@ -342,6 +362,7 @@ class CypherStore(GraphStore):
     # --- batches (what sync_graph has loaded into this store) -----------------------------------
     def loaded_batches(self) -> set[str]:
         """Ids of the analytic batches and reference versions fully loaded into this store."""
+        self._fresh()
         return {r["id"] for r in self._rows("loaded_batches")}
 
     def mark_batch(self, batch_id: str) -> None:
@@ -353,6 +374,7 @@ class CypherStore(GraphStore):
 
     def ring_members(self, ring_id: str) -> list[str]:
         """Ids of the entities the stored ring ``ring_id`` is linked to (sorted)."""
+        self._fresh()
         return [r["id"] for r in self._rows("ring_members", ring=ring_id)]
 
 

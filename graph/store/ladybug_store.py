@@ -5,11 +5,16 @@ transaction, so a load either lands whole or not at all and loading the same cla
 nothing. Edges between entities that already had one are updated with ``UNWIND … MERGE``.
 
 Several processes may open the same database: the writer (``ringtrace ingest``/``detect``) opens
-it read-write for the length of a load; the app opens it read-only for each request and closes it
-at once. Should LadybugDB refuse an open because another process holds its lock, the open is
+it read-write for the length of a load; the app opens it read-only. Should LadybugDB refuse an open because another process holds its lock, the open is
 retried for ``lock_wait`` seconds and then fails with a :class:`~ringtrace.errors.StoreError`
 saying what to do. A read-only open sees every load committed before it; readers that
 open while a writer checkpoints wait for it (checked by ``tests/graph/store/test_ladybug_store.py``).
+
+A LadybugDB read-only connection held open does **not** see loads another process commits
+later (it keeps the snapshot it opened on). So a read-only store notes the database file's
+size and modification time (and its write-ahead log's) when it opens, and every read first
+checks them: when a writer has committed since, the store reopens before answering. A
+long-lived reader (the app's cached store) therefore always answers from the newest load.
 """
 
 from __future__ import annotations
@@ -92,11 +97,35 @@ class LadybugStore(CypherStore):
             with LadybugStore(path, read_only=False, lock_wait=lock_wait):
                 pass
         self.dir.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + lock_wait
+        self._file = file
+        self._lock_wait = lock_wait
+        self._open()
+        if not read_only:
+            self.ensure_schema()
+
+    def _signature(self) -> tuple:
+        """Size and modification time of the database file and its write-ahead log."""
+        out = []
+        for f in (self._file, self._file.with_name(self._file.name + ".wal")):
+            try:
+                st = f.stat()
+                out.append((st.st_size, st.st_mtime_ns))
+            except FileNotFoundError:
+                out.append(None)
+        return tuple(out)
+
+    def _open(self) -> None:
+        import ladybug
+
+        file, read_only = self._file, self.read_only
+        deadline = time.monotonic() + self._lock_wait
         while True:
             try:
+                # noted before opening: a commit landing during the open makes the next read reopen
+                sig = self._signature()
                 self._db = ladybug.Database(str(file), read_only=read_only)
                 self._con = ladybug.Connection(self._db)
+                self._opened_on = sig
                 break
             except RuntimeError as e:
                 if not _busy(e) or time.monotonic() > deadline:
@@ -105,8 +134,12 @@ class LadybugStore(CypherStore):
                         f"If another ringtrace run is writing it, wait for that run to finish and try again."
                     ) from e
                 time.sleep(0.5)
-        if not read_only:
-            self.ensure_schema()
+
+    def _fresh(self) -> None:
+        """Reopen a read-only store when another process has committed to it since it opened."""
+        if self.read_only and self._con is not None and self._signature() != self._opened_on:
+            self.close()
+            self._open()
 
     # --- running queries ---------------------------------------------------------------
     def _execute(self, text: str, params: dict):

@@ -78,3 +78,37 @@ def test_large_frontier_variant_gives_the_same_answers(tmp_path, city, monkeypat
         usual = answers(s)
         monkeypatch.setattr(ladybug_store, "_MANY", 0)
         assert answers(s) == usual
+
+
+_LOAD_REST = """
+import sys
+sys.path[:0] = [{here!r}, {root!r}]
+from conftest import make_city
+from graph.store.ladybug_store import LadybugStore
+c = make_city()["claims"]
+with LadybugStore({path!r}, lock_wait=20) as s:
+    print("loaded", s.load(c.iloc[{first}:]), flush=True)
+"""
+
+
+def test_a_held_read_only_store_sees_later_loads_by_another_process(tmp_path, city):
+    """LadybugDB keeps a held read-only connection on its old snapshot; the store must reopen."""
+    path = tmp_path / "graph"
+    claims = city["claims"]
+    first = len(claims) // 2
+    with LadybugStore(path) as w:
+        w.load(claims.iloc[:first])
+    patient = claims["patient_id"].iloc[-1]
+    with LadybugStore(path, read_only=True) as reader:  # held across the load, as the app's cached store is
+        assert reader.counts()["claims"] == first
+        before = reader.summary("patient", patient)
+        script = _LOAD_REST.format(here=os.path.dirname(__file__), root=os.getcwd(), path=str(path), first=first)
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+        assert f"loaded {len(claims) - first}" in done.stdout
+        assert reader.counts()["claims"] == len(claims)
+        after = reader.summary("patient", patient)
+        assert after.claims == int((claims["patient_id"] == patient).sum())
+        assert before is None or after.claims > before.claims
+        sg = reader.neighbourhood("patient", patient, hops=1)
+        assert sum(e.claims for e in sg.edges if e.kind == "VISITED") == after.claims
