@@ -12,7 +12,7 @@ health check, one specialist's chronic patients. Each check returns an Evidence 
 >>> round(penalty, 2), reasons[0].kind
 (0.7, 'legit')
 >>> print(reasons[0].text_en)
-3 of 3 people share one address (X路1号): a household
+3 of 3 people share one address (X路1号), 100% of the claims: a household
 """
 
 from __future__ import annotations
@@ -42,7 +42,11 @@ def assess(f, patients: np.ndarray, rows: np.ndarray) -> tuple[float, list]:
         if len(codes) < 2:
             continue
         vc = pd.Series(codes).value_counts()
-        share = vc.iloc[0] / n
+        # by people or by claims: a nursing home's round may pick up a few other regulars on
+        # the way, who are many people but few of the claims
+        who = np.flatnonzero(getattr(f, attr) == vc.index[0])
+        mine = np.isin(f.patient[rows], who)
+        share = max(vc.iloc[0] / n, float(mine.mean()))
         if vc.iloc[0] >= 2 and share >= 0.5:
             label = getattr(f, labels)[vc.index[0]]
             age = f.age(rows)
@@ -53,10 +57,10 @@ def assess(f, patients: np.ndarray, rows: np.ndarray) -> tuple[float, list]:
                 kind_zh, kind_en, p = "同一家庭", "a household", 0.7
             else:
                 kind_zh, kind_en, p = "集体住址", "a shared residence", 0.5
-            who = np.flatnonzero(getattr(f, attr) == vc.index[0])
-            r = rows[np.isin(f.patient[rows], who)]
-            reasons.append(evidence(f, f"{vc.iloc[0]} / {n} 人共用同一{zh}({label}):{kind_zh}",
-                                    f"{vc.iloc[0]} of {n} people share one {en} ({label}): {kind_en}", r, "legit"))
+            r = rows[mine]
+            reasons.append(evidence(f, f"{vc.iloc[0]} / {len(patients)} 人共用同一{zh}({label}),占 {mine.mean():.0%} 的结算:{kind_zh}",
+                                    f"{vc.iloc[0]} of {len(patients)} people share one {en} ({label}), {mine.mean():.0%} of the claims: {kind_en}",
+                                    r, "legit"))
             penalty = max(penalty, p * min(1.0, share / 0.8))
             break
     # 2. the fund paid (almost) nothing: an employer's health check, not a fraud on the fund

@@ -70,3 +70,20 @@ def test_household_and_health_check_reasons():
     assert penalty >= 0.8 and any("health check" in r.text_en for r in reasons)
     f = ClaimFrame(claims_of(10, fund_amount=90.0))
     assert assess(f, np.arange(10), np.arange(10)) == (0.0, [])
+
+
+def test_a_residence_that_makes_most_of_the_claims_is_a_reason_even_when_few_of_the_people():
+    # 10 old residents of one home with 6 claims each, 12 other people with one claim each
+    pats = pd.DataFrame({"patient_id": [f"R{k}" for k in range(10)] + [f"O{k}" for k in range(12)],
+                         "address": ["颐养院"] * 10 + [f"路{k}号" for k in range(12)],
+                         "birth_year": [1945] * 10 + [1980] * 12})
+    ids = [f"R{k}" for k in range(10) for _ in range(6)] + [f"O{k}" for k in range(12)]
+    claims = pd.DataFrame({"claim_id": [str(i) for i in range(len(ids))], "patient_id": ids, "institution_id": "H1",
+                           "settled_at": pd.Timestamp("2024-01-01 09:00"), "total_amount": 50.0})
+    f = ClaimFrame(claims, patients=pats)
+    penalty, reasons = assess(f, np.arange(22), np.arange(f.n))
+    assert penalty == 0.75
+    assert "nursing home" in reasons[0].text_en and "83% of the claims" in reasons[0].text_en
+    # the same people with one claim each: most people live elsewhere, so no reason
+    one_each = np.unique(f.patient, return_index=True)[1]
+    assert assess(f, np.arange(22), one_each) == (0.0, [])
