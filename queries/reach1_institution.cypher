@@ -1,10 +1,10 @@
-// The entities one browsing edge from one institution ($id) inside the time window, each with the claims on
-// the edge reaching it. Anchored on the start's id, so every engine walks from one node.
-MATCH (s:Institution)<-[e:VISITED]-(y:Patient) WHERE s.id = $id AND coalesce(e.last, $since) >= $since AND coalesce(e.first, $until) <= $until
+// The entities one browsing edge from one institution ($id) over all time (no window test: on a hub's 2-hop walk it costs more than the walk),
+// each with the claims on the edge reaching it. Anchored on the start's id: one walk from one node.
+MATCH (s:Institution)<-[e:VISITED]-(y:Patient) WHERE s.id = $id
 RETURN 'patient' AS type, y.id AS id, sum(e.claims) AS claims
 UNION ALL
-MATCH (s:Institution)<-[e:USED_AT]-(y:Card) WHERE s.id = $id AND coalesce(e.last, $since) >= $since AND coalesce(e.first, $until) <= $until
+MATCH (s:Institution)<-[e:USED_AT]-(y:Card) WHERE s.id = $id
 RETURN 'card' AS type, y.id AS id, sum(e.claims) AS claims
 UNION ALL
-MATCH (s:Institution)<-[e:WORKS_AT]-(y:Doctor) WHERE s.id = $id AND coalesce(e.last, $since) >= $since AND coalesce(e.first, $until) <= $until
+MATCH (s:Institution)<-[e:WORKS_AT]-(y:Doctor) WHERE s.id = $id
 RETURN 'doctor' AS type, y.id AS id, sum(e.claims) AS claims

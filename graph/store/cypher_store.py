@@ -7,13 +7,14 @@ written once here, against the queries in ``queries/``, so both stores answer al
 
 from __future__ import annotations
 
-import heapq
 import math
 from abc import abstractmethod
 from collections import defaultdict
 from datetime import datetime
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph.store.base import ENTITY_TYPES, Edge, EntitySummary, GraphStore, Node, Subgraph
 from graph.store.frames import EDGE_KINDS, iso_time
@@ -26,13 +27,24 @@ CLAIM_IDS_PER_EDGE = 50  # claim ids listed on one edge; its counts and sums sta
 MAX_HOPS = 3
 _PLURAL = {"patient": "patients", "card": "cards", "doctor": "doctors", "institution": "institutions"}
 _TYPE_ORDER = {t: i for i, t in enumerate(ENTITY_TYPES)}
+_TYPE_NAMES = pa.array(list(ENTITY_TYPES), type=pa.string())
+_SEP = "\x1f"  # unit separator: type + _SEP + id is one string key per entity
+_REACH_SCHEMA = pa.schema([("type", pa.string()), ("id", pa.string()), ("claims", pa.int64())])
 _BY_ID = {"patient": "patients_by_id", "card": "cards_by_id", "doctor": "doctors_by_id",
           "institution": "institutions_by_id"}
 # Anchored walks from a start entity: hop -> start type -> query name
-_REACH = {1: {"patient": "reach1_patient", "card": "reach1_card", "doctor": "reach1_doctor",
-              "institution": "reach1_institution"},
-          2: {"patient": "reach2_patient", "card": "reach2_card", "doctor": "reach2_doctor",
-              "institution": "reach2_institution"}}
+# Walks anchored on a start entity: (hop, windowed) -> start type -> query name. The whole-time
+# variants carry no window test, which on a hub's 2-hop walk costs more than the walk itself.
+_REACH = {
+    (1, False): {"patient": "reach1_patient", "card": "reach1_card", "doctor": "reach1_doctor",
+                 "institution": "reach1_institution"},
+    (1, True): {"patient": "reach1_patient_window", "card": "reach1_card_window", "doctor": "reach1_doctor_window",
+                "institution": "reach1_institution_window"},
+    (2, False): {"patient": "reach2_patient", "card": "reach2_card", "doctor": "reach2_doctor",
+                 "institution": "reach2_institution"},
+    (2, True): {"patient": "reach2_patient_window", "card": "reach2_card_window", "doctor": "reach2_doctor_window",
+                "institution": "reach2_institution_window"},
+}
 _LINK_RING = {"patient": "link_ring_patients", "card": "link_ring_cards", "doctor": "link_ring_doctors",
               "institution": "link_ring_institutions"}
 
@@ -48,6 +60,13 @@ def _time(v) -> datetime | None:
         return None
     return datetime.fromisoformat(str(v))
 
+
+_EDGE_CLAIM_SCHEMA = pa.schema([("claim_id", pa.string()), ("patient_id", pa.string()), ("card_id", pa.string()),
+                                ("institution_id", pa.string()), ("doctor_id", pa.string()),
+                                ("settled_at", pa.string()), ("fund_amount", pa.float64()),
+                                ("total_amount", pa.float64())])
+_REGISTERED_KINDS = ("HOLDS", "WORKS_AT")  # kinds the reference files create without claims
+_NO_CLAIMS = {"claims": 0, "claim_ids": [], "fund_amount": 0.0, "total_amount": 0.0, "first": None, "last": None}
 
 # LadybugDB types an empty list parameter as a list of strings, so a query doing ``pr.a`` on it
 # fails to bind; a pair of nulls keeps the list's type and matches nothing in any engine.
@@ -98,6 +117,10 @@ class CypherStore(GraphStore):
         """A read as a DataFrame with these columns (stores may override with a faster path)."""
         rows = self._rows(name, **params)
         return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
+
+    def _table(self, name: str, schema: pa.Schema, **params) -> pa.Table:
+        """A read as an Arrow table of ``schema`` (stores may override with a faster path)."""
+        return _conform(pa.Table.from_pylist(self._rows(name, **params)), schema)
 
     def _rows(self, name: str, **params) -> list[dict]:
         q = self._q(name)
@@ -172,64 +195,83 @@ class CypherStore(GraphStore):
         if start not in self._props([start]):
             return Subgraph(nodes=[], edges=[], total_nodes=0, truncated=False)
 
-        # Bookkeeping in plain dicts keyed by (type, id): tens of thousands of entities come back
-        # two hops out, and pandas' per-row isin/groupby on Arrow strings cost more than the query.
-        hop_of: dict[tuple[str, str], int] = {start: 0}
-        weight: dict[tuple[str, str], int] = {start: 0}
-        frontier = [start]
+        # Bookkeeping in Arrow: tens of thousands of entities come back two hops out, and a
+        # Python loop (or pandas' isin on Arrow strings) over them costs more than the query.
+        whole_time = since is None and until is None
+        known = pa.array([_key(type, id)], type=pa.string())
+        hops_found: list[pa.Table] = []  # per hop: the new entities, best first
+        frontier: pa.Table | None = None
         for h in range(1, int(hops) + 1):
-            if not frontier:
-                break
             if h <= 2:
                 # Hops 1 and 2 walk from the start node itself: every engine then follows its own
                 # adjacency from one id instead of testing a frontier list (tens of thousands of
                 # ids two hops out) against every edge. The frontier of hop 2 is all of hop 1, so
                 # the sums per entity are the same as a hop-by-hop expansion gives.
-                reached = self._frame(_REACH[h][type], ["type", "id", "claims"], id=id, since=lo, until=hi)
+                if whole_time:
+                    got = self._table(_REACH[h, False][type], _REACH_SCHEMA, id=id)
+                else:
+                    got = self._table(_REACH[h, True][type], _REACH_SCHEMA, id=id, since=lo, until=hi)
             else:
-                params = {p: sorted(i for t_, i in frontier if t_ == t) for t, p in _PLURAL.items()}
-                reached = self._frame("reach", ["type", "id", "claims"], since=lo, until=hi, **params)
-            fresh: dict[tuple[str, str], int] = {}
-            for key in zip(reached["type"].tolist(), reached["id"].tolist(), reached["claims"].fillna(0).tolist()):
-                k = key[:2]
-                if k not in hop_of:
-                    fresh[k] = fresh.get(k, 0) + int(key[2])
-            for k, n in fresh.items():
-                hop_of[k] = h
-                weight[k] = n
-            frontier = list(fresh)
+                if frontier is None or frontier.num_rows == 0:
+                    break
+                ftype, fid = frontier.column("type").to_pylist(), frontier.column("id").to_pylist()
+                params = {p: sorted(i for t_, i in zip(ftype, fid) if t_ == t) for t, p in _PLURAL.items()}
+                got = self._table("reach", _REACH_SCHEMA, since=lo, until=hi, **params)
+            keys = pc.binary_join_element_wise(got.column("type"), got.column("id"), _SEP)
+            got = got.filter(pc.invert(pc.is_in(keys, value_set=known)))
+            fresh = got.group_by(["type", "id"], use_threads=False).aggregate([("claims", "sum")])
+            fresh = fresh.append_column("order", pc.index_in(fresh.column("type"), value_set=_TYPE_NAMES))
+            # nearest first (hop by hop), then most claims on the edges that reached them, then type and id
+            fresh = fresh.take(pc.sort_indices(fresh, sort_keys=[("claims_sum", "descending"), ("order", "ascending"),
+                                                                  ("id", "ascending")]))
+            if fresh.num_rows == 0:
+                break
+            hops_found.append(fresh)
+            known = pa.concat_arrays([known, pc.binary_join_element_wise(fresh.column("type"), fresh.column("id"),
+                                                                         _SEP).combine_chunks()])
+            frontier = fresh
 
-        # nearest first, then most claims on the edges that reached them, then type and id
-        kept = heapq.nsmallest(max_nodes, hop_of, key=lambda k: (hop_of[k], -weight[k], _TYPE_ORDER[k[0]], k[1]))
-        dist = {k: hop_of[k] for k in kept}
-        total = len(hop_of)
+        total = 1 + sum(t.num_rows for t in hops_found)
+        kept = [start]
+        dist = {start: 0}
+        for h, t in enumerate(hops_found, start=1):
+            room = max_nodes - len(kept)
+            if room <= 0:
+                break
+            head = t.slice(0, room)
+            for k in zip(head.column("type").to_pylist(), head.column("id").to_pylist()):
+                kept.append(k)
+                dist[k] = h
         typed = _typed(kept)
-        edge_rows = self._rows("edges_among", since=lo, until=hi, **typed) if len(kept) > 1 else []
-        whole_time = since is None and until is None
-        edges = {(r["kind"], r["a"], r["b"]): r for r in edge_rows}
+        # The claims behind the edges among the kept entities, fetched through the kept patients and
+        # cards (and, inside a window, doctors), grouped by edge.
+        claims = self._edge_claims(typed, lo, hi, doctors=not whole_time) if len(kept) > 1 else {}
+        if whole_time:
+            # Over all time a TREATED, VISITED or USED_AT edge exists exactly when a claim links its
+            # ends, and its totals are those claims' totals: the claims just fetched give these
+            # edges. HOLDS and WORKS_AT, which the reference files create without claims, come from
+            # the edges themselves (WORKS_AT lists no claim ids: a doctor's edge can stand for
+            # thousands of claims, each also listed on its patient's TREATED and VISITED edges).
+            edge_rows = self._rows("registered_edges_among", **typed) if len(kept) > 1 else []
+            edges = {(r["kind"], r["a"], r["b"]): r for r in edge_rows}
+            edges.update((k, v) for k, v in claims.items() if k[0] not in _REGISTERED_KINDS)
+        else:
+            # inside a window every total is recounted from the claims in it
+            edge_rows = self._rows("edges_among", since=lo, until=hi, **typed) if len(kept) > 1 else []
+            edges = {(r["kind"], r["a"], r["b"]): r for r in edge_rows}
         keys = sorted(edges)
-        # Without a window the edges' own totals are exact and WORKS_AT claim ids are skipped:
-        # a doctor's edge can stand for thousands of claims, each of which is also listed on the
-        # TREATED and VISITED edges of its patient. With a window every total is recounted.
-        claims = self._edge_claims(keys, lo, hi, doctors=not whole_time)
         props = self._props(kept)
         nodes = {n: Node(n[0], n[1], dict(props.get(n, {}), hops=dist[n])) for n in kept}
         out_edges = []
         for key in keys:
             kind, a, b = key
             ta, tb = EDGE_KINDS[kind][:2]
-            cs = claims.get(key, [])
-            if whole_time:
-                r = edges[key]
-                stats = dict(claims=int(r["claims"] or 0), fund_amount=_money(r["fund_amount"]),
-                             total_amount=_money(r["total_amount"]), first=_time(r["first"]), last=_time(r["last"]))
-            else:
-                stats = dict(claims=len(cs), fund_amount=_money(sum(_money(c["fund_amount"]) for c in cs)),
-                             total_amount=_money(sum(_money(c["total_amount"]) for c in cs)),
-                             first=_time(cs[0]["settled_at"]) if cs else None,
-                             last=_time(cs[-1]["settled_at"]) if cs else None)
+            cs = claims.get(key) or _NO_CLAIMS
+            r = edges[key] if whole_time else cs
+            stats = dict(claims=int(r["claims"] or 0), fund_amount=_money(r["fund_amount"]),
+                         total_amount=_money(r["total_amount"]), first=_time(r["first"]), last=_time(r["last"]))
             out_edges.append(Edge(source=nodes[(ta, a)], target=nodes[(tb, b)], kind=kind,
-                                  claim_ids=[c["claim_id"] for c in cs[:CLAIM_IDS_PER_EDGE]], **stats))
+                                  claim_ids=list(cs["claim_ids"]), **stats))
         return Subgraph(nodes=[nodes[n] for n in kept], edges=out_edges, total_nodes=total,
                         truncated=total > len(kept))
 
@@ -237,37 +279,51 @@ class CypherStore(GraphStore):
         typed = _typed([key])
         return bool(self._rows("existing_entities", **typed))
 
-    def _edge_claims(self, keys, lo: str, hi: str, doctors: bool = True) -> dict[tuple, list[dict]]:
-        """Claims behind each edge in ``keys``, fetched through the edges' source entities.
+    def _edge_claims(self, typed: dict[str, list[str]], lo: str, hi: str, doctors: bool = True) -> dict[tuple, dict]:
+        """Claims behind every edge among a set of entities (typed id lists), inside the window.
 
-        With ``doctors`` False, WORKS_AT edges (whose source is a doctor) get none.
+        Fetched through the set's patients and cards (and doctors, unless ``doctors`` is False:
+        then WORKS_AT edges get none). Returns, per edge key ``(kind, a, b)``, ``claims``
+        (count), ``fund_amount`` and ``total_amount`` (sums of cent-rounded amounts), ``first``
+        and ``last`` (settlement times) and ``claim_ids`` (the first CLAIM_IDS_PER_EDGE, earliest
+        first). Rows are grouped in Arrow, not looped over: a 2-hop view brings back ten
+        thousand claims.
         """
-        keys = list(keys)
-        out: dict[tuple, list[dict]] = defaultdict(list)
-        if not keys:
+        out: dict[tuple, dict] = {}
+        params = {"patients": typed["patients"], "cards": typed["cards"],
+                  "doctors": typed["doctors"] if doctors else [],
+                  "shown_cards": typed["cards"], "shown_doctors": typed["doctors"],
+                  "shown_institutions": typed["institutions"]}
+        members = {t: pa.array(typed[p], type=pa.string()) for t, p in _PLURAL.items()}
+        rows = self._table("edge_claims", _EDGE_CLAIM_SCHEMA, since=lo, until=hi, **params)
+        if rows.num_rows == 0:
             return out
-        wanted = set(keys)
-        anchors = {"patients": set(), "cards": set(), "doctors": set()}
-        for kind, a, _ in keys:
-            if kind != "WORKS_AT" or doctors:
-                anchors[_PLURAL[EDGE_KINDS[kind][0]]].add(a)
-        params = {k: sorted(v) for k, v in anchors.items()}
-        shown = {"cards": set(), "doctors": set(), "institutions": set()}
-        for kind, a, b in keys:
-            ta, tb = EDGE_KINDS[kind][:2]
-            for t, i in ((ta, a), (tb, b)):
-                if _PLURAL[t] in shown:
-                    shown[_PLURAL[t]].add(i)
-        params.update({f"shown_{k}": sorted(v) for k, v in shown.items()})
-        seen: set[tuple] = set()
-        for r in self._rows("edge_claims", since=lo, until=hi, **params):
-            for kind, (_, _, ca, cb) in EDGE_KINDS.items():
-                key = (kind, r[ca], r[cb])
-                if key in wanted and (key, r["claim_id"]) not in seen:
-                    seen.add((key, r["claim_id"]))
-                    out[key].append(r)
-        for v in out.values():
-            v.sort(key=lambda c: (c["settled_at"], c["claim_id"]))
+        # Earliest first; a claim reached through two anchors (its patient and its card) comes back
+        # twice, identical, so after the sort its copies are neighbours and only the first is kept.
+        rows = rows.sort_by([("settled_at", "ascending"), ("claim_id", "ascending")])
+        ids = rows.column("claim_id").combine_chunks()
+        first_copy = pa.concat_arrays([pa.array([True]), pc.not_equal(ids.slice(1), ids.slice(0, len(ids) - 1))])
+        rows = rows.filter(first_copy)
+        rows = rows.set_column(rows.schema.get_field_index("fund_amount"), "fund_amount",
+                               pc.round(rows.column("fund_amount"), 2))
+        rows = rows.set_column(rows.schema.get_field_index("total_amount"), "total_amount",
+                               pc.round(rows.column("total_amount"), 2))
+        for kind, (ta, tb, ca, cb) in EDGE_KINDS.items():
+            if kind == "WORKS_AT" and not doctors:
+                continue
+            both = pc.and_(pc.is_in(rows.column(ca), value_set=members[ta]), pc.is_in(rows.column(cb), value_set=members[tb]))
+            sub = rows.filter(pc.fill_null(both, False))
+            if sub.num_rows == 0:
+                continue
+            # single-threaded grouping keeps each group's rows in table order: earliest first
+            agg = sub.group_by([ca, cb], use_threads=False).aggregate(
+                [("claim_id", "count"), ("claim_id", "list"), ("fund_amount", "sum"), ("total_amount", "sum"),
+                 ("settled_at", "first"), ("settled_at", "last")])
+            for a, b, n, listed, fund, total, first, last in zip(
+                    *(agg.column(c).to_pylist() for c in (ca, cb, "claim_id_count", "claim_id_list", "fund_amount_sum",
+                                                          "total_amount_sum", "settled_at_first", "settled_at_last"))):
+                out[(kind, a, b)] = {"claims": n, "claim_ids": listed[:CLAIM_IDS_PER_EDGE], "fund_amount": _money(fund),
+                                     "total_amount": _money(total), "first": first, "last": last}
         return out
 
     # --- claims -------------------------------------------------------------------------
@@ -376,6 +432,24 @@ class CypherStore(GraphStore):
         """Ids of the entities the stored ring ``ring_id`` is linked to (sorted)."""
         self._fresh()
         return [r["id"] for r in self._rows("ring_members", ring=ring_id)]
+
+
+def _key(type: str, id: str) -> str:
+    return f"{type}{_SEP}{id}"
+
+
+def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
+    """``table`` with exactly ``schema``'s columns and types; null numbers read as 0."""
+    cols = []
+    for f in schema:
+        if f.name in table.column_names:
+            col = table.column(f.name).cast(f.type)
+        else:
+            col = pa.nulls(table.num_rows, type=f.type)
+        if pa.types.is_integer(f.type) or pa.types.is_floating(f.type):
+            col = col.fill_null(0)
+        cols.append(col)
+    return pa.Table.from_arrays(cols, schema=schema)
 
 
 def _chunks(rows: list, size: int = 5000):

@@ -26,7 +26,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from graph.store.cypher_store import CypherStore, pair_lists
+from graph.store.cypher_store import CypherStore, _conform, pair_lists
 from graph.store.frames import (
     CLAIM_RELS, EDGE_KINDS, NODE_COLUMNS, aggregate, prepare_claims, prepare_reference, records,
 )
@@ -153,6 +153,17 @@ class LadybugStore(CypherStore):
         try:
             # Arrow is the fastest way out of LadybugDB for thousands of rows; nulls arrive as None
             return res.get_as_arrow().to_pylist()
+        finally:
+            res.close()
+
+    def _table(self, name: str, schema: pa.Schema, **params) -> pa.Table:
+        if name in _FOR_MANY and sum(len(v) for v in params.values() if isinstance(v, list)) > _MANY:
+            name = _FOR_MANY[name]
+        q = self._q(name)
+        q.check(params)
+        res = self._execute(q.text, params)
+        try:
+            return _conform(res.get_as_arrow(), schema)
         finally:
             res.close()
 

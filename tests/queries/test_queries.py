@@ -13,7 +13,7 @@ from queries.loader import ENGINES, QueryError, _parse, files, load, names
 ROOT = Path(loader.QUERY_DIR).parent
 # Code that runs queries by name.
 SOURCES = sorted((ROOT / "graph").rglob("*.py"))
-CALLS = {"_rows", "_frame", "_write", "_q", "load", "_copy"}
+CALLS = {"_rows", "_frame", "_table", "_write", "_q", "load", "_copy"}
 
 
 def _used() -> tuple[set[str], set[str]]:

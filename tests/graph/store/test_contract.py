@@ -128,6 +128,68 @@ def test_a_capped_neighbourhood_says_so(loaded_store):
     assert all((e.source.type, e.source.id) in shown and (e.target.type, e.target.id) in shown for e in capped.edges)
 
 
+def _browsing_edges(city) -> dict[tuple[str, str, str], pd.DataFrame]:
+    """(kind, a, b) -> that edge's claims, computed from the input alone; registration-only edges get none."""
+    c, out = city["claims"], {}
+    kinds = {"HOLDS": ("patient_id", "card_id"), "TREATED": ("patient_id", "doctor_id"),
+             "VISITED": ("patient_id", "institution_id"), "USED_AT": ("card_id", "institution_id"),
+             "WORKS_AT": ("doctor_id", "institution_id")}
+    for kind, (ca, cb) in kinds.items():
+        for (a, b), g in c.dropna(subset=[ca, cb]).groupby([ca, cb]):
+            out[(kind, a, b)] = g
+    institutions = set(c.institution_id) | set(city["institutions"].institution_id)
+    for a, b in zip(city["patients"].patient_id, city["patients"].card_id):
+        out.setdefault(("HOLDS", a, b), c.iloc[:0])
+    for a, b in zip(city["doctors"].doctor_id, city["doctors"].institution_id):
+        if b in institutions:
+            out.setdefault(("WORKS_AT", a, b), c.iloc[:0])
+    return out
+
+
+_KIND_TYPES = {"HOLDS": ("patient", "card"), "TREATED": ("patient", "doctor"), "VISITED": ("patient", "institution"),
+               "USED_AT": ("card", "institution"), "WORKS_AT": ("doctor", "institution")}
+
+
+@pytest.mark.parametrize("start", [("patient", "P001"), ("card", "K017"), ("doctor", "D4"), ("institution", "H6")])
+def test_two_hop_neighbourhood_matches_pandas(loaded_store, city, start):
+    """Reach, truncation count, node order and every edge's totals and claim ids, against the input."""
+    edges = _browsing_edges(city)
+    adj: dict[tuple, dict[tuple, int]] = {}
+    for (kind, a, b), g in edges.items():
+        ta, tb = _KIND_TYPES[kind]
+        adj.setdefault((ta, a), {})[(tb, b)] = len(g)
+        adj.setdefault((tb, b), {})[(ta, a)] = len(g)
+    hop, weight, frontier = {start: 0}, {start: 0}, [start]
+    for h in (1, 2):
+        fresh: dict[tuple, int] = {}
+        for f in frontier:
+            for n, claims in adj.get(f, {}).items():
+                if n not in hop:
+                    fresh[n] = fresh.get(n, 0) + claims
+        for n, w in fresh.items():
+            hop[n], weight[n] = h, w
+        frontier = list(fresh)
+    order = {"patient": 0, "card": 1, "doctor": 2, "institution": 3}
+    want = sorted(hop, key=lambda n: (hop[n], -weight[n], order[n[0]], n[1]))[:30]
+
+    sg = loaded_store.neighbourhood(*start, hops=2, max_nodes=30)
+    assert sg.total_nodes == len(hop) and sg.truncated == (len(hop) > 30)
+    assert [(n.type, n.id) for n in sg.nodes] == want
+    assert all(n.props["hops"] == hop[(n.type, n.id)] for n in sg.nodes)
+    shown = set(want)
+    expected = {k for k in edges if (_KIND_TYPES[k[0]][0], k[1]) in shown and (_KIND_TYPES[k[0]][1], k[2]) in shown}
+    assert {(e.kind, e.source.id, e.target.id) for e in sg.edges} == expected
+    for e in sg.edges:
+        g = edges[(e.kind, e.source.id, e.target.id)].sort_values(["settled_at", "claim_id"])
+        assert e.claims == len(g)
+        assert e.fund_amount == pytest.approx(g.fund_amount.fillna(0).sum(), abs=0.011)
+        assert e.total_amount == pytest.approx(g.total_amount.sum(), abs=0.011)
+        if len(g):
+            assert (e.first, e.last) == (g.settled_at.min().to_pydatetime(), g.settled_at.max().to_pydatetime())
+        # over all time a doctor's WORKS_AT edge lists no ids (its claims are on the patients' edges)
+        assert e.claim_ids == ([] if e.kind == "WORKS_AT" else g.claim_id.tolist()[:50])
+
+
 def test_time_window_limits_the_claims(loaded_store, city):
     sg = loaded_store.neighbourhood("institution", "H6", hops=1, since=JUNE[0], until=JUNE[1])
     c = city["claims"]
