@@ -41,6 +41,7 @@ from graph.detect.projections import clusters, cooccurrence
 __all__ = ["detect", "stays"]
 
 WEEK = 7
+SHARE_FULL = 0.06  # a group with this share of its hospital's admissions gets its full base strength
 
 
 def stays(f, split_gap: int = 5) -> pd.DataFrame:
@@ -205,12 +206,17 @@ def _describe(f, s: pd.DataFrame, members: np.ndarray, pairs: pd.DataFrame) -> C
         ev.append(evidence(f, f"患者平均年龄 {np.nanmean(age):.0f} 岁", f"patients' mean age {np.nanmean(age):.0f}", rows, "pattern"))
     if ratio >= 1.3:
         ev.append(evidence(f, f"单次住院金额为该院常见金额的 {ratio:.1f} 倍", f"stays cost {ratio:.1f} times the hospital's usual stay", rows, "amount"))
+    # the group's weight in the hospital: a few patients admitted together twice is ordinary at
+    # a hospital with a thousand admissions a year, not at one with a hundred
+    share = len(rows) / max(1, len(inst_stays))
+    ev.append(evidence(f, f"这些住院占 {label} 全部入院的 {share:.0%}({len(rows)} / {len(inst_stays)})",
+                       f"these stays are {share:.0%} of all admissions to {label} ({len(rows)} of {len(inst_stays)})", rows, "pattern"))
     ev.append(evidence(f, f"统筹基金支付合计 {money(fund)} 元", f"fund paid {money(fund)} yuan in all", rows, "amount"))
     inside = pairs[pairs.a.isin(members) & pairs.b.isin(members)]
     sync = log10_poisson_sf(float(inside.days.sum()), float(inside.expected.sum())) if len(inside) else 0.0
     old = bool(np.isfinite(age).any() and np.nanmean(age) >= 60)
     # recruits from far away is what separates a scheme from a ward's ordinary busy weeks
-    strength = 0.3 + 0.1 * (doc_share >= 0.6) + 0.1 * (top_share >= 0.5) + 0.1 * (overlapping >= len(rows) / 2) \
+    strength = 0.3 * min(1.0, share / SHARE_FULL) + 0.1 * (doc_share >= 0.6) + 0.1 * (top_share >= 0.5) + 0.1 * (overlapping >= len(rows) / 2) \
         + 0.1 * (ratio >= 1.3) + 0.2 * (far.mean() >= 0.5) + 0.05 * (waves >= 2) + 0.05 * old
     roles = {f"doctor:{d}": "organiser" for d in doc_labels}
     roles[f"institution:{label}"] = "organiser"
