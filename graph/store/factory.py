@@ -27,7 +27,9 @@ def open_store(ws: Workspace, read_only: bool = False) -> GraphStore:
     """Open the workspace's active graph store; close it (or use ``with``) when done.
 
     The embedded store opened ``read_only`` may be opened by many readers while one writer
-    loads; keep read-only opens short (one request) so a later reader sees the newest load.
+    loads. A read-only store may be held open (the app caches one): LadybugDB would keep it on
+    the snapshot it opened, so the store reopens itself before a read when the database file
+    has changed since (see :mod:`graph.store.ladybug_store`).
     """
     if active_store_name() == "bolt":
         from graph.store.bolt_store import from_env

@@ -86,8 +86,6 @@ class LadybugStore(CypherStore):
     engine = "ladybug"
 
     def __init__(self, path, read_only: bool = False, lock_wait: float = 30.0):
-        import ladybug  # imported here: `ringtrace status` and the Bolt store never pay for it
-
         self.dir = Path(path)
         self.read_only = read_only
         self._in_tx = False
@@ -115,7 +113,7 @@ class LadybugStore(CypherStore):
         return tuple(out)
 
     def _open(self) -> None:
-        import ladybug
+        import ladybug  # imported here: `ringtrace status` and the Bolt store never pay for it
 
         file, read_only = self._file, self.read_only
         deadline = time.monotonic() + self._lock_wait
