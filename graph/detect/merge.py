@@ -77,11 +77,27 @@ def merge(candidates: list[Candidate], overlap: float = 0.5, same: float = 0.8) 
             strength=max(p.strength for p in named),
             synchrony=max(p.synchrony for p in parts),
             repeats=max(p.repeats for p in parts),
-            roles={k: v for p in reversed(parts) for k, v in p.roles.items()},
+            roles=_roles(lead.pattern, parts),
             detectors=sorted({p.detector for p in parts}),
         )
         out.append(merged)
     return out
+
+
+def _roles(pattern: str, parts: list[Candidate]) -> dict[str, str]:
+    """Roles of a merged ring: the lead's win; a folded-in part of another pattern names no organiser.
+
+    A drug-reselling tour passes through pharmacies whose counters also look like card bursts;
+    the card-collection candidates folded into it would otherwise make every pharmacy and cashier
+    on the tour an "organiser" of the ring, and a referral would name them all.
+    """
+    roles: dict[str, str] = {}
+    for p in reversed(parts):  # the lead (parts[0]) last, so its roles stand
+        for key, role in p.roles.items():
+            if role == "organiser" and p.pattern != pattern:
+                role = "participant"
+            roles[key] = role
+    return roles
 
 
 def _dedupe(evidence):

@@ -51,6 +51,18 @@ def test_named_patterns_do_not_swallow_each_other():
     assert merged[0].detectors == ["x", "z"]
 
 
+def test_a_folded_in_part_of_another_pattern_names_no_organiser():
+    f = ClaimFrame(claims_of(8))
+    tour = Candidate.from_rows(f, "drug_reselling", "tours", [0, 1, 2, 3], strength=0.9,
+                               roles={"patient:P0": "organiser"})
+    burst = Candidate.from_rows(f, "card_collection", "card_bursts", [0, 1, 2, 3], strength=0.5,
+                                roles={"institution:H1": "organiser", "operator:OP1": "organiser"})
+    (merged,) = merge([tour, burst])
+    assert merged.pattern == "drug_reselling"
+    assert merged.roles == {"patient:P0": "organiser", "institution:H1": "participant",
+                            "operator:OP1": "participant"}
+
+
 def test_a_much_bigger_community_lends_no_evidence():
     f = ClaimFrame(claims_of(12))
     ring = Candidate.from_rows(f, "card_collection", "x", [0, 1, 2], strength=0.9)
