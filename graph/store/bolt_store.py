@@ -31,11 +31,15 @@ _EDGE_COLS = ["a", "b", "claims", "fund_amount", "total_amount", "first", "last"
 
 
 def from_env() -> "BoltStore":
-    """A BoltStore from NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD and NEO4J_DATABASE."""
+    """A BoltStore from NEO4J_URI, NEO4J_DATABASE and the credentials of ``access.secrets``.
+
+    The password comes only from NEO4J_PASSWORD or a NEO4J_PASSWORD_FILE readable by its owner
+    alone (``neo4j_auth`` refuses any other), and never appears in an error message.
+    """
+    from access.secrets import neo4j_auth
+
     uri = os.environ["NEO4J_URI"]
-    user = os.environ.get("NEO4J_USER", "neo4j")
-    password = os.environ.get("NEO4J_PASSWORD", "")
-    return BoltStore(uri, auth=(user, password), database=os.environ.get("NEO4J_DATABASE") or None)
+    return BoltStore(uri, auth=neo4j_auth(), database=os.environ.get("NEO4J_DATABASE") or None)
 
 
 class BoltStore(CypherStore):
@@ -59,8 +63,10 @@ class BoltStore(CypherStore):
             raise StoreError(f"The Bolt server at {uri} refused the user name or password "
                              f"(NEO4J_USER / NEO4J_PASSWORD). Check them and try again.") from e
         except (neo4j.exceptions.ServiceUnavailable, ValueError, OSError) as e:
-            raise StoreError(f"Cannot reach a Bolt server at {uri} (NEO4J_URI): {e}. Start the server or "
-                             f"unset NEO4J_URI to use the embedded store.") from e
+            from access.secrets import scrub
+
+            raise StoreError(f"Cannot reach a Bolt server at {uri} (NEO4J_URI): {scrub(str(e))}. Start the "
+                             f"server or unset NEO4J_URI to use the embedded store.") from e
         self._schema_done = False
 
     # --- running queries ---------------------------------------------------------------------
