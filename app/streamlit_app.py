@@ -50,6 +50,10 @@ def _pages(user) -> list:
 
 
 _language_switch()
+# Load the claims table and the drawing libraries on a thread now, while the user logs in.
+from app.views import data  # noqa: E402
+
+data.warm_in_background(session.workspace())
 user = session.current_user()
 page = st.navigation(_pages(user), position="sidebar" if user else "hidden")
 

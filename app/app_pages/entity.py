@@ -12,7 +12,7 @@ import streamlit as st
 
 from app import netview
 from app.i18n import label, lang, t
-from app.views import data, ringview, session
+from app.views import data, ringview, session, storecache
 from app.views.export import display_frame
 
 ws = session.workspace()
@@ -109,3 +109,9 @@ with tabs[1]:
 with tabs[2]:
     claims = guard.entity_claims(etype, ref, since=since, until=until, limit=2000)
     st.dataframe(display_frame(claims, L), hide_index=True, width="stretch", key="entity_claims")
+
+# Everything is on screen: read the next hop into the cache while the user looks at this one,
+# so asking for it answers at once. Raw ids only (a restricted role's person ids are tokens the
+# store does not know); nothing is shown or recorded until the user asks for it.
+if hops == 1 and since is None and until is None and (guard.identity or etype not in ("patient", "card")):
+    storecache.prefetch(ws, etype, summary.node.id, hops=2, max_nodes=cap, since=None, until=None)

@@ -85,9 +85,14 @@ tabs = st.tabs([t("evidence"), t("claims"), t("timeline"), t("map"), t("members"
 with tabs[0]:
     for i, ev in enumerate(ring.evidence):
         text = ev.text_zh if L == "zh" else ev.text_en
-        with st.expander(f"{text}  ({t('evidence_claims', n=len(ev.claim_ids))})", expanded=False):
-            sub = ringview.claims_for_evidence(rv.claims, ev.claim_ids)
-            st.dataframe(display_frame(sub, L), hide_index=True, width="stretch", key=f"ev_{i}")
+        # The claims table is built only for an opened sentence: a ring has up to a few dozen
+        # sentences, and a table per closed one cost every page view its rows and a grid each.
+        box = st.expander(f"{text}  ({t('evidence_claims', n=len(ev.claim_ids))})", expanded=False,
+                          key=f"ev_open_{rid}_{i}", on_change="rerun")
+        if box.open:
+            with box:
+                sub = ringview.claims_for_evidence(rv.claims, ev.claim_ids)
+                st.dataframe(display_frame(sub, L), hide_index=True, width="stretch", key=f"ev_{i}")
 
 # --- claims table with exports ---------------------------------------------------------------
 with tabs[1]:

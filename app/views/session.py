@@ -61,7 +61,11 @@ def login(name: str, password: str):
     ws = workspace()
     user = authenticate(ws, name, password, address=client_address())
     # The guard holds the session, so expiry is checked where the data is read.
-    st.session_state[_SESSION] = Guard(ws, user, session=Session(user))
+    # The guard reads the graph through the app's shared cache of store answers (keyed by the
+    # data version); it still masks and records every read itself.
+    from app.views.storecache import opener
+
+    st.session_state[_SESSION] = Guard(ws, user, session=Session(user), store=opener(ws))
     st.session_state.pop(_EXPIRED, None)
     return user
 
