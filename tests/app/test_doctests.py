@@ -9,7 +9,7 @@ import pytest
 
 MODULES = [
     "app.i18n", "app.netview", "app.launch",
-    "app.views.queue", "app.views.ringview", "app.views.export", "app.views.charts", "app.views.dashboard",
+    "app.views.queue", "app.views.ringview", "app.views.storecache", "app.views.export", "app.views.charts", "app.views.dashboard",
 ]
 
 
