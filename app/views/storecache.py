@@ -77,12 +77,21 @@ class CachingStore:
 
     def __init__(self, ws, store):
         self._ws = ws
-        self._store = store
+        # An open store, or a callable opening one: opened on the first read the cache cannot
+        # answer, so a rerun served from the cache does not open the database at all.
+        self._store = None if callable(store) and not hasattr(store, "close") else store
+        self._open = store if self._store is None else None
+
+    def _real(self):
+        if self._store is None:
+            self._store = self._open()
+        return self._store
 
     def __getattr__(self, name):
-        attr = getattr(self._store, name)
+        if name.startswith("_"):
+            raise AttributeError(name)
         if name not in _CACHED:
-            return attr
+            return getattr(self._real(), name)
 
         def cached(*args, **kwargs):
             key = (data_key(self._ws), name, _freeze(args), _freeze(kwargs))
@@ -100,7 +109,7 @@ class CachingStore:
                 # previous run still reads): wait for it instead of reading twice at once.
                 pending.wait()
             try:
-                value = attr(*args, **kwargs)
+                value = getattr(self._real(), name)(*args, **kwargs)
                 with _LOCK:
                     _CACHE[key] = copy.deepcopy(value)
                     while len(_CACHE) > _MAX_ENTRIES:
@@ -114,16 +123,23 @@ class CachingStore:
         return cached
 
     def close(self) -> None:
-        self._store.close()
+        store, self._store = self._store, None
+        if store is not None:
+            if self._open is None:  # handed in open: closed once, like the store itself
+                self._open = _closed
+            store.close()
+
+
+def _closed():
+    raise RuntimeError("this store was closed")
 
 
 def opener(ws):
     """The callable the guard opens its store with (``Guard(ws, user, store=opener(ws))``)."""
+    from graph.store.factory import open_store
 
     def open_cached():
-        from graph.store.factory import open_store
-
-        return CachingStore(ws, open_store(ws, read_only=True))
+        return CachingStore(ws, lambda: open_store(ws, read_only=True))
 
     return open_cached
 

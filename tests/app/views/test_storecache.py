@@ -116,3 +116,22 @@ def test_a_failed_read_is_not_cached_and_does_not_block_the_next(ws):
         s.neighbourhood("card", "C1")
     assert s.neighbourhood("card", "C1") == "ok"
     assert not storecache._PENDING
+
+
+def test_a_store_is_opened_only_when_the_cache_cannot_answer(ws):
+    opened = []
+
+    def open_store():
+        opened.append(CountingStore())
+        return opened[-1]
+
+    s = storecache.CachingStore(ws, open_store)
+    s.neighbourhood("card", "C9", hops=1)
+    s.close()
+    assert len(opened) == 1 and opened[0].closed
+    again = storecache.CachingStore(ws, open_store)
+    assert again.neighbourhood("card", "C9", hops=1)["nodes"] == ["card:C9"]
+    again.close()
+    assert len(opened) == 1  # answered from the cache: no database opened
+    again.counts()  # not cached: opens the store
+    assert len(opened) == 2
