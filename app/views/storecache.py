@@ -41,6 +41,7 @@ __all__ = ["CachingStore", "opener", "prefetch", "data_key"]
 
 _CACHED = ("summary", "neighbourhood", "claims_of")
 _MAX_ENTRIES = 256
+_MAX_ROWS = 5_000  # larger answers (bulk claim reads) pass through uncached, bounding memory
 _LOCK = threading.Lock()
 _CACHE: OrderedDict = OrderedDict()
 _PENDING: dict = {}  # key -> Event set when the read under way ends (in the cache or failed)
@@ -57,6 +58,12 @@ def data_key(ws) -> tuple:
     except FileNotFoundError:
         pass
     return (str(ws.root), ws.version(), tuple(sig))
+
+
+def _small(value) -> bool:
+    """Whether an answer is worth keeping: a page's worth, not a bulk read (an export's claims)."""
+    n = getattr(value, "shape", (0,))[0] if hasattr(value, "shape") else len(getattr(value, "nodes", ()) or ())
+    return n <= _MAX_ROWS
 
 
 def _freeze(value):
@@ -110,10 +117,11 @@ class CachingStore:
                 pending.wait()
             try:
                 value = getattr(self._real(), name)(*args, **kwargs)
-                with _LOCK:
-                    _CACHE[key] = copy.deepcopy(value)
-                    while len(_CACHE) > _MAX_ENTRIES:
-                        _CACHE.popitem(last=False)
+                if _small(value):
+                    with _LOCK:
+                        _CACHE[key] = copy.deepcopy(value)
+                        while len(_CACHE) > _MAX_ENTRIES:
+                            _CACHE.popitem(last=False)
             finally:
                 with _LOCK:
                     _PENDING.pop(key, None)

@@ -135,3 +135,21 @@ def test_a_store_is_opened_only_when_the_cache_cannot_answer(ws):
     assert len(opened) == 1  # answered from the cache: no database opened
     again.counts()  # not cached: opens the store
     assert len(opened) == 2
+
+
+def test_bulk_answers_are_not_kept(ws):
+    import pandas as pd
+
+    class Bulk(CountingStore):
+        def claims_of(self, nodes, limit=10_000, **kw):
+            self.calls += 1
+            return pd.DataFrame({"claim_id": [f"X{i}" for i in range(limit)]})
+
+    raw = Bulk()
+    s = storecache.CachingStore(ws, raw)
+    for _ in range(2):
+        s.claims_of(["n"], limit=20_000)
+    assert raw.calls == 2
+    for _ in range(2):
+        s.claims_of(["n"], limit=2_000)
+    assert raw.calls == 3
