@@ -8,6 +8,7 @@ resource (``st.cache_resource``: no copy per read) and never shown as is.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import pandas as pd
@@ -56,8 +57,8 @@ def warm(ws) -> None:
     _warm_charts()
 
 
-_started: dict[tuple[str, str], object] = {}
-_started_lock = __import__("threading").Lock()
+_started: dict[tuple[str, str], threading.Thread] = {}
+_started_lock = threading.Lock()
 
 
 def warm_in_background(ws) -> None:
@@ -67,8 +68,6 @@ def warm_in_background(ws) -> None:
     the user types the password, so neither the queue nor the first ring waits for them.
     A new version (after ingest or detect) warms again.
     """
-    import threading
-
     from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
     key = (str(ws.root), ws.version())
