@@ -19,14 +19,18 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 from ringtrace.errors import WorkspaceError
 from ringtrace.workspace import Workspace
 
-__all__ = ["APP_SCRIPT", "configure", "run", "streamlit_command", "app_env", "start", "launch"]
+__all__ = ["APP_SCRIPT", "configure", "run", "streamlit_command", "app_env", "start", "launch", "free_port", "serving"]
 
 APP_SCRIPT = Path(__file__).with_name("streamlit_app.py")
 
@@ -88,6 +92,47 @@ def start(ws: Workspace, port: int = 8501, host: str = "127.0.0.1", quiet: bool 
     return subprocess.Popen(
         streamlit_command(ws, port, host), env=app_env(ws), stdout=out, stderr=out, start_new_session=own_group
     )
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(ws: Workspace, port: int | None = None, quiet: bool = True, timeout: float = 60.0):
+    """The app in the background on 127.0.0.1 until the block ends; yields its base URL.
+
+    Waits for Streamlit's health endpoint (failing at once if the server exits first) and
+    always stops the server, killing it if it ignores ``terminate()``. Tests and benchmarks
+    use this, so both start the app exactly as ``ringtrace app`` does.
+    """
+    port = port or free_port()
+    proc = start(ws, port=port, host="127.0.0.1", quiet=quiet)
+    try:
+        deadline = time.monotonic() + timeout
+        url = f"http://127.0.0.1:{port}/_stcore/health"
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"the app exited with status {proc.returncode} before answering")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the app did not answer on port {port} within {timeout:.0f} s")
+            time.sleep(0.3)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
 
 
 def launch(ws: Workspace, port: int = 8501, host: str = "127.0.0.1") -> int:

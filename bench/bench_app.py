@@ -19,7 +19,6 @@ import argparse
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -168,7 +167,7 @@ def main(argv=None) -> int:
     ap.add_argument("--build-only", action="store_true", help="with --keep: build the workspace, time nothing")
     args = ap.parse_args(argv)
 
-    from app.launch import start
+    from app.launch import serving
     from ingest.analytic import counts
 
     tmp = None
@@ -192,31 +191,10 @@ def main(argv=None) -> int:
     c = counts(ws)
     print(f"workspace: {c['claims']:,} claims, {c['patients']:,} patients, {c['institutions']:,} institutions")
 
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = start(ws, port=port, quiet=True)
     try:
-        import urllib.request
-
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.3)
-        out = measure(f"http://127.0.0.1:{port}", ws, args.rings)
+        with serving(ws) as url:
+            out = measure(url, ws, args.rings)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
 

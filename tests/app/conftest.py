@@ -7,10 +7,6 @@ ingest → graph sync → detect, then four users (one per role).
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -49,40 +45,10 @@ def city_ws(tmp_path_factory) -> Workspace:
     return build_city_ws(tmp_path_factory.mktemp("city"))
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for_app(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    url = f"http://127.0.0.1:{port}/_stcore/health"
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the app exited with status {proc.returncode} before answering")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"the app did not answer on port {port} within {timeout:.0f} s")
-
-
 @pytest.fixture(scope="session")
 def running_app(city_ws):
     """The app on a free loopback port, as ``ringtrace app`` starts it; yields its base URL."""
-    from app.launch import start
+    from app.launch import serving
 
-    port = free_port()
-    proc = start(city_ws, port=port, host="127.0.0.1", quiet=not os.environ.get("RINGTRACE_APP_LOG"))
-    try:
-        wait_for_app(port, proc)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with serving(city_ws, quiet=not os.environ.get("RINGTRACE_APP_LOG")) as url:
+        yield url

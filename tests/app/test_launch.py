@@ -59,7 +59,7 @@ def test_ringtrace_app_serves_on_loopback_and_stops_with_its_parent(tmp_path):
     import time
     import urllib.request
 
-    from tests.app.conftest import free_port
+    from app.launch import free_port
 
     ws = Workspace(tmp_path / "ws").ensure()
     port = free_port()
