@@ -9,12 +9,15 @@ Layout (each owner module documents its own files):
 - ``app.db``             users, ring status history, notes, referrals (SQLite)
 - ``audit.jsonl``        the hash-chained audit trail (access.audit)
 - ``version``            bumped by every committed change; app caches key on it
+- ``ringtrace.toml``     optional settings written by the operator (see :meth:`Workspace.config`)
+- ``detect/``            detection state kept between runs for daily increments (graph.detect)
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+import tomllib
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,6 +65,33 @@ class Workspace:
     @property
     def audit_log(self) -> Path:
         return self.root / "audit.jsonl"
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / "ringtrace.toml"
+
+    @property
+    def detect_dir(self) -> Path:
+        """State that detection keeps between runs (daily increments)."""
+        return self.root / "detect"
+
+    def config(self) -> dict:
+        """Operator settings from ``ringtrace.toml`` (empty when absent), e.g.::
+
+            [detect]
+            projection_engine = "spark"   # or "pandas" (default)
+
+        A file that is not valid TOML is an error naming the file, never silently ignored.
+        """
+        try:
+            text = self.config_path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return {}
+        try:
+            return tomllib.loads(text)
+        except tomllib.TOMLDecodeError as e:
+            raise WorkspaceError(f"The settings file {self.config_path} is not valid TOML ({e}). "
+                                 f"Fix or remove it and run the command again.") from e
 
     @property
     def staging_dir(self) -> Path:
