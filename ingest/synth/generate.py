@@ -22,23 +22,30 @@ from ingest.synth import geo
 from ingest.synth.city import build_city
 from ingest.synth.claims import Claims
 from ingest.synth.legit import legit_groups
-from ingest.synth.normal import Calendar, InstitutionPicker, normal_claims
+from ingest.synth.normal import Calendar, InstitutionPicker, intensity_for, normal_claims
 from ingest.synth.people import build_people
 from ingest.synth.registry import Group, Registry
 from ingest.synth.rings import plant_rings
 from ingest.synth.write import EXTENSIONS, FORMATS, claim_id_prefix, write_claims, write_reference
 from ringtrace.errors import InputError
 
-__all__ = ["generate", "MIN_PATIENTS", "DEFAULT_YEAR"]
+__all__ = ["generate", "MIN_PATIENTS", "DEFAULT_YEAR", "MAX_CLAIMS_PER_PATIENT"]
 
 MIN_PATIENTS = 1000
 DEFAULT_YEAR = 2024
+# a person-year of hundreds of settlements is no longer a city anyone would model
+MAX_CLAIMS_PER_PATIENT = 200
 _INPUT_KINDS = ("claims", "institutions", "doctors", "patients")
 
 
-def generate(out_dir, patients: int = 20000, seed: int = 7, fmt: str = "csv", year: int = DEFAULT_YEAR) -> dict:
+def generate(out_dir, patients: int = 20000, seed: int = 7, fmt: str = "csv", year: int = DEFAULT_YEAR,
+             claims_per_patient: float | None = None) -> dict:
     """Write ``out_dir/input/{claims,institutions,doctors,patients}.<ext>``, ``out_dir/truth.json`` and
     ``out_dir/districts.csv`` (the 区县 with their codes and centroids).
+
+    ``claims_per_patient`` scales everyday visit rates so that ordinary life averages that many
+    claims a person-year (a real city: about 5); ``None`` keeps the built-in rates (about 20, the
+    demo and the tuned seeds). Planted rings and legitimate groups are drawn the same either way.
 
     Returns counts: patients, claims, institutions, doctors, rings, legit_groups, planted_claims,
     and the paths written.
@@ -49,6 +56,9 @@ def generate(out_dir, patients: int = 20000, seed: int = 7, fmt: str = "csv", ye
         raise InputError(f"A synthetic city needs at least {MIN_PATIENTS} insured people to hold every ring "
                          f"pattern and legitimate group; {patients} was asked. Use --patients {MIN_PATIENTS} or more.")
     patients = int(patients)
+    if claims_per_patient is not None and not 0 < float(claims_per_patient) <= MAX_CLAIMS_PER_PATIENT:
+        raise InputError(f"Claims per patient must be above 0 and at most {MAX_CLAIMS_PER_PATIENT}; "
+                         f"{claims_per_patient} was asked (a city of 3M insured settles about 5 a person-year).")
     if not 1990 <= int(year) <= 2100:
         raise InputError(f"The settlement year {year} is out of range; use a year between 1990 and 2100.")
     # one independent stream per stage: changing how one stage draws leaves the others as they were
@@ -60,7 +70,8 @@ def generate(out_dir, patients: int = 20000, seed: int = 7, fmt: str = "csv", ye
     reg = Registry(patients)
     legit = legit_groups(s_legit, people, city, cal, picker, reg)
     rings = plant_rings(s_rings, people, city, cal, picker, reg)
-    normal = normal_claims(s_normal, people, city, cal, picker)
+    intensity = 1.0 if claims_per_patient is None else intensity_for(people, claims_per_patient)
+    normal = normal_claims(s_normal, people, city, cal, picker, intensity=intensity)
     claims = Claims.concat([normal] + legit + rings)
     del normal, legit, rings
 
@@ -87,6 +98,7 @@ def generate(out_dir, patients: int = 20000, seed: int = 7, fmt: str = "csv", ye
         "claims": int(len(claims)),
         "year": year,
         "format": fmt,
+        "claims_per_patient": claims_per_patient,
         "rings": [_entry(g, i, "ring_id", "P", claims, serial, people, city, year) for i, g in enumerate(reg.rings)],
         "legit_groups": [_entry(g, i, "group_id", "L", claims, serial, people, city, year) for i, g in enumerate(reg.legit)],
     }

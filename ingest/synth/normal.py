@@ -13,7 +13,8 @@ from ingest.synth.claims import (DAY, INPATIENT, NORMAL, OUTPATIENT, PHARMACY_VI
                                  pick_doctor, pick_operator)
 from ingest.synth.people import People
 
-__all__ = ["Calendar", "HOUR_PROFILES", "seconds_of_day", "InstitutionPicker", "normal_claims"]
+__all__ = ["Calendar", "HOUR_PROFILES", "seconds_of_day", "InstitutionPicker", "normal_claims", "expected_claims",
+           "intensity_for"]
 
 # relative weight of each hour 0-23 by kind of desk
 HOUR_PROFILES = {
@@ -81,6 +82,32 @@ def _visit_rates(people: People) -> tuple[np.ndarray, np.ndarray]:
     stays = np.select([age < 7, age < 18, age < 45, age < 60, age < 75], [0.10, 0.04, 0.07, 0.14, 0.26], 0.45)
     stays = stays + np.where((~people.male) & (age >= 20) & (age <= 40), 0.05, 0.0)  # births
     return base, stays
+
+
+# E[sqrt(F)] for the frailty F ~ Gamma(shape 2, scale 0.5) drawn below: sqrt(0.5) * Γ(2.5) / Γ(2)
+_MEAN_SQRT_FRAILTY = 0.9400159
+_READMIT_SHARE = 0.08  # matches ``again`` below
+
+
+def expected_claims(people: People) -> float:
+    """Expected number of everyday claims at intensity 1 (visits, purchases and stays, readmissions
+    included; the few readmissions that spill past the year's end are counted too).
+
+    >>> from ingest.synth.people import build_people
+    >>> p = build_people(np.random.default_rng(0), 2000, 2024)
+    >>> 15 < expected_claims(p) / 2000 < 30
+    True
+    """
+    base, stays = _visit_rates(people)
+    return float(base.sum() + stays.sum() * _MEAN_SQRT_FRAILTY * (1 + _READMIT_SHARE))
+
+
+def intensity_for(people: People, claims_per_patient: float) -> float:
+    """The factor on every visit rate that makes everyday claims average ``claims_per_patient`` a
+    person-year. Scaling all rates by one factor keeps who claims often (the old, the chronically
+    ill, the frail) and who seldom, so a city of 5 a person has many people with none or one claim
+    and a few chronic patients with dozens."""
+    return float(claims_per_patient) * len(people) / expected_claims(people)
 
 
 def normal_claims(rng: np.random.Generator, people: People, city: City, cal: Calendar,
