@@ -26,6 +26,8 @@ import leidenalg
 import numpy as np
 import pandas as pd
 
+from graph.detect import engine
+
 __all__ = ["cooccurrence", "clusters", "memberships", "expected_shared", "window_keys"]
 
 
@@ -102,6 +104,11 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     where the entity was at that ``where`` on that many distinct days (pairs that meet at one
     place again and again; far fewer pairs to form in a big city).
     """
+    if engine.current().name == "spark":  # the same projection, computed by Spark (graph.detect.engine)
+        from graph.detect.spark.cooccurrence import cooccurrence as on_spark
+
+        return on_spark(groups, entity, when, where, max_group=max_group, min_group=min_group,
+                        min_degree=min_degree, min_place_degree=min_place_degree)
     cols = ["a", "b", "days", "places", "tour_days", "weight", "deg_a", "deg_b", "expected"]
     empty = pd.DataFrame({c: pd.Series([], dtype="float64" if c in ("weight", "expected") else "int64") for c in cols})
     m = memberships(groups, np.asarray(entity), when, where)
