@@ -91,7 +91,7 @@ def _uniq_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_group: int = 2,
-                 min_degree: int = 1, min_place_degree: int = 1) -> pd.DataFrame:
+                 min_degree: int = 1, min_place_degree: int = 1, focus_rows: np.ndarray | None = None) -> pd.DataFrame:
     """Entity pairs that share groups.
 
     Returns a DataFrame sorted by (a, b) with a < b: ``days`` (distinct ``when`` values shared),
@@ -103,6 +103,15 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     weights and chance, still count them); with ``min_place_degree`` a membership is kept only
     where the entity was at that ``where`` on that many distinct days (pairs that meet at one
     place again and again; far fewer pairs to form in a big city).
+
+    ``focus_rows`` (a boolean mask over rows, for daily increments): only the pairs that the
+    focus rows can change are returned, with exactly the values a run without it gives them.
+    Those are the pairs with at least one member in a group that holds a focus row; every other
+    pair shares no such group, keeps its degrees and so its counts. Group sizes, degrees and the
+    chance model still count every row. The chance model's constant is in ``attrs["q"]`` and
+    the focus entities in ``attrs["focus"]``, so a caller holding the last run's pairs drops
+    those touching a focus entity, adds these and recomputes ``expected`` for the rest (an
+    answer without ``attrs["focus"]`` is complete: no pair survives the filters).
     """
     if engine.current().name == "spark":  # the same projection, computed by Spark (graph.detect.engine)
         from graph.detect.spark.cooccurrence import cooccurrence as on_spark
@@ -111,6 +120,7 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
                         min_degree=min_degree, min_place_degree=min_place_degree)
     cols = ["a", "b", "days", "places", "tour_days", "weight", "deg_a", "deg_b", "expected"]
     empty = pd.DataFrame({c: pd.Series([], dtype="float64" if c in ("weight", "expected") else "int64") for c in cols})
+    empty.attrs["q"] = 0.0
     m = memberships(groups, np.asarray(entity), when, where)
     if m.empty:
         return empty
@@ -123,6 +133,7 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     sizes = np.diff(np.r_[starts, len(g)])
     gsize_all = np.repeat(sizes, sizes)
     q = _same_group_probability(gsize_all)
+    empty.attrs["q"] = q
     n_e = int(e.max()) + 1
     ew = _uniq(e * n_when + w_when)
     degree = np.bincount(ew // n_when, minlength=n_e)
@@ -140,6 +151,18 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     if n == 0:
         return empty
     size_of = gsize_all[keep]  # each membership's full group size (weights use it)
+    focus = None
+    if focus_rows is not None:
+        # the focus entities: every member of a group that holds a focus row; pairs are formed
+        # only in groups where one of them stays after the filters above
+        fg = _focus_groups(groups, np.asarray(entity), np.asarray(focus_rows, dtype=bool))
+        focus = _uniq(m["e"].to_numpy()[np.isin(m["g"].to_numpy(), fg)])
+        empty.attrs["focus"] = focus
+        hit = np.isin(g, _uniq(g[np.isin(e, focus)]))
+        g, e, w_when, w_where, size_of = g[hit], e[hit], w_when[hit], w_where[hit], size_of[hit]
+        n = len(g)
+        if n == 0:
+            return empty
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     sizes = np.diff(np.r_[starts, n])
     rank = np.arange(n) - np.repeat(starts, sizes)
@@ -176,7 +199,24 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     out["deg_a"] = degree[out["a"].to_numpy()]
     out["deg_b"] = degree[out["b"].to_numpy()]
     out["expected"] = out["deg_a"] * out["deg_b"] * q
-    return out[cols]
+    if focus is not None:
+        # pairs of two outsiders were counted only partly here; the caller keeps their old values
+        out = out[np.isin(out["a"].to_numpy(), focus) | np.isin(out["b"].to_numpy(), focus)].reset_index(drop=True)
+    out = out[cols]
+    out.attrs["q"] = q
+    if focus is not None:
+        out.attrs["focus"] = focus
+    return out
+
+
+def _focus_groups(groups, entity: np.ndarray, focus_rows: np.ndarray) -> np.ndarray:
+    """Group ids, numbered as :func:`memberships` numbers them, of the groups holding a focus row."""
+    out, offset = [], 0
+    for g in groups:
+        ok = focus_rows & (g >= 0) & (entity >= 0)
+        out.append(g[ok].astype(np.int64) + offset)
+        offset += int(g.max()) + 1 if len(g) else 0
+    return _uniq(np.concatenate(out)) if out else np.array([], dtype=np.int64)
 
 
 def _same_group_probability(size: np.ndarray) -> float:
