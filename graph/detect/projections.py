@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from graph.detect import engine
+from graph.detect.pair_days import pair_counts
 
 __all__ = ["cooccurrence", "clusters", "memberships", "expected_shared", "window_keys"]
 
@@ -163,39 +164,9 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
         n = len(g)
         if n == 0:
             return empty
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    sizes = np.diff(np.r_[starts, n])
-    rank = np.arange(n) - np.repeat(starts, sizes)
-    gsize = np.repeat(sizes, sizes)
-    partners = gsize - 1 - rank
-    left = np.repeat(np.arange(n), partners)
-    step = np.arange(len(left)) - np.repeat(np.cumsum(partners) - partners, partners)
-    right = left + 1 + step
-    a, b = e[left], e[right]  # e is ascending within a group, so a < b
-    pair = a * n_e + b
-    when_l, where_l = w_when[left], w_where[left]
-    wt = 1.0 / np.log2(1.0 + size_of[left])
-    # one count per (pair, day), keeping the smallest group's weight that day
-    pd_key = pair * n_when + when_l
-    order = np.lexsort((-wt, pd_key))
-    pd_sorted = pd_key[order]
-    first = np.r_[True, pd_sorted[1:] != pd_sorted[:-1]]
-    day_key, day_w = pd_sorted[first], wt[order][first]
-    day_pair = day_key // n_when
-    pairs_u, idx, days = _uniq_counts(day_pair)
-    weight = np.add.reduceat(day_w, idx)
-    # distinct places per pair, and days with two or more places
-    pdw = _uniq((pair * n_when + when_l) * n_where + where_l)
-    pw_pair = _uniq((pdw // (n_when * n_where)) * n_where + pdw % n_where) // n_where
-    places = _uniq_counts(pw_pair)[2]
-    per_day_key, _, per_day_n = _uniq_counts(pdw // n_where)
-    multi_pair = per_day_key[per_day_n >= 2] // n_when
-    tour = np.zeros(len(pairs_u), dtype=np.int64)
-    if len(multi_pair):
-        mp, _, mc = _uniq_counts(multi_pair)
-        tour[np.searchsorted(pairs_u, mp)] = mc
-    out = pd.DataFrame({"a": pairs_u // n_e, "b": pairs_u % n_e, "days": days, "places": places, "tour_days": tour,
-                        "weight": weight})
+    # pairs are formed a slice of days at a time and reduced to per-(pair, day) records, so
+    # memory follows a fixed budget rather than the city's pair occurrences
+    out = pair_counts(g, e, w_when, w_where, size_of)
     out["deg_a"] = degree[out["a"].to_numpy()]
     out["deg_b"] = degree[out["b"].to_numpy()]
     out["expected"] = out["deg_a"] * out["deg_b"] * q
