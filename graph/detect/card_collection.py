@@ -32,6 +32,7 @@ import pandas as pd
 
 from graph.detect.candidate import Candidate, evidence, money
 from graph.detect.frame import log10_poisson_sf
+from graph.detect.memo import memo_for
 from graph.detect.projections import clusters, cooccurrence, window_keys
 
 __all__ = ["detect"]
@@ -46,12 +47,33 @@ def detect(f, min_days: int = 3, min_cards: int = 6, window: int = 60, max_span:
     op = f.operator if (f.operator >= 0).any() else np.zeros(f.n, dtype=np.int32)
     parts = [f.institution, op]
     groups = [window_keys(parts, f.minute, window, 0), window_keys(parts, f.minute, window, window // 2)]
-    pairs = cooccurrence(groups, f.card, [f.day, f.day], [f.institution, f.institution], max_group=60)
-    pairs = pairs[pairs.days >= min_days]
+
+    def count(focus_rows=None):
+        pairs = cooccurrence(groups, f.card, [f.day, f.day], [f.institution, f.institution], max_group=60,
+                             focus_rows=focus_rows)
+        return pairs[pairs.days >= min_days]
+
+    # a daily increment (graph.detect.memo) recounts only the pairs and clusters new claims touch
+    memo = memo_for(f, "card_bursts")
+    pairs = memo.pairs("card", count) if memo else count()
     out = []
     for members in clusters(pairs, min_size=min_cards, max_size=300, weight="weight"):
-        out += _bursts(f, np.asarray(members), op, pairs, max_span, min_burst, min_days, min_cards)
+        members = np.asarray(members)
+        kept = memo.get("card", members) if memo else None
+        if kept is not None:
+            found = [_refresh(memo, memo.decode(d)) for d in kept]
+        else:
+            found = _bursts(f, members, op, pairs, max_span, min_burst, min_days, min_cards)
+        if memo:
+            memo.put("card", members, [memo.encode(c) for c in found], described=kept is None)
+        out += found
     return out
+
+
+def _refresh(memo, c: Candidate) -> Candidate:
+    # the chance of the cards' pairs is city-wide: it moves with every day's claims
+    c.synchrony = memo.inside_sync("card", c.cards)
+    return c
 
 
 def _chains(f, rows, op, gap):

@@ -45,7 +45,7 @@ def detect(f, min_places: int = 3, min_size: int = 3, min_tour_days: int = 2) ->
     typical = pd.Series(f.fund[mask]).groupby(f.institution[mask]).median()
     out = []
     for t in tours(f, entity="patient", rows_mask=mask, window=120, min_places=min_places, min_size=min_size,
-                   min_tour_days=min_tour_days):
+                   min_tour_days=min_tour_days, memo="drug_tours"):
         rows = t.rows
         diag = f.diagnosis[rows]
         top_share, top_code = 0.0, None

@@ -122,7 +122,8 @@ def detect(f, fl: pd.DataFrame | None = None, min_size: int = 3) -> list[Candida
     fl = flags(f) if fl is None else fl
     flagged = (fl.misfit | fl.far | fl.travel | fl.shared).to_numpy()
     out = []
-    for t in tours(f, entity="card", rows_mask=flagged, window=240, min_places=2, min_days=2, min_size=min_size):
+    for t in tours(f, entity="card", rows_mask=flagged, window=240, min_places=2, min_days=2, min_size=min_size,
+                   memo="impersonation"):
         rows = t.rows
         sub = fl.iloc[rows]
         k = {name: int(sub[name].sum()) for name in ("misfit", "far", "travel", "shared")}

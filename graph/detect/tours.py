@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from graph.detect.frame import log10_poisson_sf
+from graph.detect.memo import memo_for
 from graph.detect.projections import clusters, cooccurrence, window_keys
 
 __all__ = ["Tour", "tours"]
@@ -44,18 +45,43 @@ class Tour:
 
 def tours(f, entity: str = "patient", rows_mask: np.ndarray | None = None, window: int = 120,
           min_places: int = 3, min_size: int = 3, max_group: int = 60, min_days: int = 1,
-          min_tour_days: int = 0) -> list[Tour]:
-    """Groups of ``entity`` codes that visit ``min_places`` or more institutions together."""
+          min_tour_days: int = 0, memo: str | None = None) -> list[Tour]:
+    """Groups of ``entity`` codes that visit ``min_places`` or more institutions together.
+
+    ``memo`` names the detector's :class:`~graph.detect.memo.Memo` (daily increments), if the
+    run handed one over."""
     if f.n == 0:
         return []
     ent = getattr(f, entity).copy()
     if rows_mask is not None:
         ent = np.where(rows_mask, ent, -1)
     groups = [window_keys([f.institution], f.minute, window, 0), window_keys([f.institution], f.minute, window, window // 2)]
-    pairs = cooccurrence(groups, ent, [f.day, f.day], [f.institution, f.institution], max_group=max_group)
-    pairs = pairs[(pairs.places >= min_places) & (pairs.days >= min_days) & (pairs.tour_days >= min_tour_days)]
+
+    def count(focus_rows=None):
+        pairs = cooccurrence(groups, ent, [f.day, f.day], [f.institution, f.institution], max_group=max_group,
+                             focus_rows=focus_rows)
+        return pairs[(pairs.places >= min_places) & (pairs.days >= min_days) & (pairs.tour_days >= min_tour_days)]
+
+    m = memo_for(f, memo) if memo else None
+    pairs = m.pairs(entity, count) if m else count()
     out = []
-    todo = [np.asarray(m) for m in clusters(pairs, min_size=min_size, max_size=150, weight="weight")]
+    for top in clusters(pairs, min_size=min_size, max_size=150, weight="weight"):
+        top = np.asarray(top)
+        kept = m.get(entity, top) if m else None
+        if kept is not None:
+            found = [_decode(f, entity, d, m) for d in kept]
+        else:
+            found = _tours_of(f, entity, ent, pairs, top, window, min_places, min_size)
+        if m:
+            m.put(entity, top, [_encode(f, entity, t) for t in found], described=kept is None)
+        out += found
+    return out
+
+
+def _tours_of(f, entity, ent, pairs, top, window, min_places, min_size) -> list[Tour]:
+    """The tours in one cluster of the pair graph."""
+    out = []
+    todo = [top]
     while todo:
         members = todo.pop(0)
         tour = _tour(f, entity, ent, pairs, members, window, min_places)
@@ -69,6 +95,25 @@ def tours(f, entity: str = "patient", rows_mask: np.ndarray | None = None, windo
         if len(parts) > 1 or (parts and len(parts[0]) < len(members)):
             todo = parts + todo
     return out
+
+
+def _encode(f, entity: str, t: Tour) -> dict:
+    st = t.stops.reset_index()
+    return {"members": f.ids(entity, t.members), "rows": f.claim_ids(t.rows), "places": t.places, "days": t.days,
+            "stops": {"i": [str(x) for x in f.labels["institution"][st.i.to_numpy()]],
+                      **{c: st[c].astype(int).tolist() for c in ("day", "members", "first", "last")}}}
+
+
+def _decode(f, entity: str, d: dict, m) -> Tour:
+    """A kept tour on this frame; its chance is recomputed (it is city-wide)."""
+    members = m.codes(entity, d["members"])
+    rows = m.rows(d["rows"])
+    s = d["stops"]
+    inst = pd.Index(f.labels["institution"]).get_indexer(pd.Index(s["i"], dtype=object)).astype(np.int64)
+    stops = pd.DataFrame({"i": inst, "day": np.asarray(s["day"], dtype=np.int64), "members": np.asarray(s["members"], dtype=np.int64),
+                          "first": np.asarray(s["first"], dtype=np.int64), "last": np.asarray(s["last"], dtype=np.int64)})
+    stops = stops.set_index(["i", "day"])
+    return Tour(members, rows, stops, int(d["places"]), int(d["days"]), m.inside_sync(entity, members))
 
 
 def _tour(f, entity, ent, pairs, members, window, min_places) -> Tour | None:
