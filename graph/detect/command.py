@@ -1,4 +1,6 @@
-"""``ringtrace detect [--out FILE]``: run every detector, store the rings, print the top ones."""
+"""``ringtrace detect [--out FILE] [--full]``: run every detector (a daily increment when the
+kept state allows), store the rings, print the top ones and the alert list (new rings, rings
+that grew)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import sys
 
 from ringtrace.errors import WorkspaceError
 
-__all__ = ["configure", "run", "format_rings"]
+__all__ = ["configure", "run", "format_rings", "format_run"]
 
 
 def configure(p) -> None:
@@ -14,6 +16,8 @@ def configure(p) -> None:
                    help="also write the rings JSON here (always written to HOME/rings.json)")
     p.add_argument("--top", type=int, default=10, help="how many rings to print (default 10)")
     p.add_argument("--lang", choices=("zh", "en"), default="zh", help="language of the printed evidence (default zh)")
+    p.add_argument("--full", action="store_true",
+                   help="recompute everything instead of only what the claims added since the last run can change")
 
 
 def format_rings(rings, top: int = 10, lang: str = "zh") -> str:
@@ -36,17 +40,47 @@ def format_rings(rings, top: int = 10, lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
+def format_run(stats: dict, lang: str = "zh") -> str:
+    """One line on what the run re-examined.
+
+    >>> print(format_run({"mode": "increment", "claims": 1000, "new_claims": 10, "new_batches": 1,
+    ...                   "detectors": {"card_bursts": {"clusters": 9, "reused": 8, "described": 1}}}, lang="en"))
+    increment: 10 new claims of 1,000 (1 new batches); clusters described again 1 of 9 (card_bursts 1/9)
+    """
+    if stats.get("mode") != "increment":
+        why = stats.get("why_full", "")
+        return f"全量计算:{why}" if lang == "zh" else f"full run: {why}"
+    det = stats.get("detectors", {})
+    total = sum(d.get("clusters", 0) for d in det.values())
+    again = sum(d.get("described", 0) for d in det.values())
+    parts = ", ".join(f"{k} {d.get('described', 0)}/{d.get('clusters', 0)}" for k, d in det.items())
+    if lang == "zh":
+        return (f"增量计算:{stats['claims']:,} 笔结算中新增 {stats['new_claims']:,} 笔({stats['new_batches']} 个新批次);"
+                f"重新分析的群组 {again} / {total}({parts})")
+    return (f"increment: {stats['new_claims']:,} new claims of {stats['claims']:,} ({stats['new_batches']} new batches); "
+            f"clusters described again {again} of {total} ({parts})")
+
+
 def run(args, ws) -> int:
     from graph.detect import pipeline
+    from graph.detect.alerts import format_alerts
 
     if not ws.root.exists():
         raise WorkspaceError(
             f"The workspace {ws.root} does not exist, so there are no claims to search. "
             f"Run `ringtrace --home {ws.root} ingest PATH` first (or `ringtrace demo`)."
         )
+    lang = getattr(args, "lang", "zh")
+    stats: dict = {}
     with ws.lock("detect"):
-        rings = pipeline.run(ws, out=getattr(args, "out", None))
-    print(format_rings(rings, top=getattr(args, "top", 10), lang=getattr(args, "lang", "zh")))
+        rings = pipeline.run(ws, out=getattr(args, "out", None), full=getattr(args, "full", False), stats=stats)
+    print(format_rings(rings, top=getattr(args, "top", 10), lang=lang))
+    alerts = stats.get("alerts", [])
+    if stats.get("mode") == "increment" or alerts and len(alerts) < len(rings):
+        print()
+        print("今日提醒" if lang == "zh" else "Alerts", "(" + str(ws.root / "alerts.json") + ")")
+        print(format_alerts(alerts, lang=lang, top=getattr(args, "top", 10) * 2))
+    print(format_run(stats, lang=lang), file=sys.stderr)
     where = args.out if getattr(args, "out", None) else ws.rings_json
     print(f"rings written to {where}", file=sys.stderr)
     return 0

@@ -28,12 +28,13 @@ import pandas as pd
 
 from graph.detect.candidate import Candidate, evidence, money
 from graph.detect.frame import log10_poisson_sf, log10_poisson_sf_array
+from graph.detect.memo import memo_for
 from graph.detect.projections import cooccurrence, window_keys
 
-__all__ = ["leiden", "shared_identifiers", "projection"]
+__all__ = ["leiden", "shared_identifiers", "projection", "shared_projection", "PROJECTION_MIN_DAYS"]
 
 
-def projection(f, window: int = 240, max_group: int = 40, min_days: int = 3) -> pd.DataFrame:
+def projection(f, window: int = 240, max_group: int = 40, min_days: int = 3, focus_rows: np.ndarray | None = None) -> pd.DataFrame:
     """Patient–patient co-occurrence over (institution, doctor, ``window`` minutes), two grids;
     only people seen at the institution on ``min_days`` days or more can pair there (the
     community detectors look for groups that meet at one place again and again)."""
@@ -41,17 +42,38 @@ def projection(f, window: int = 240, max_group: int = 40, min_days: int = 3) -> 
     parts = [f.institution, doc.astype(np.int32)]
     groups = [window_keys(parts, f.minute, window, 0), window_keys(parts, f.minute, window, window // 2)]
     return cooccurrence(groups, f.patient, [f.day, f.day], [f.institution, f.institution], max_group=max_group,
-                        min_place_degree=min_days)
+                        min_place_degree=min_days, focus_rows=focus_rows)
+
+
+PROJECTION_MIN_DAYS = 3  # the pairs both community detectors keep (Leiden, CopyCatch seeds)
+
+
+def shared_projection(f) -> pd.DataFrame:
+    """The projection's pairs that met on ``PROJECTION_MIN_DAYS`` days, counted once per frame
+    and shared by :func:`leiden` and :func:`~graph.detect.copycatch.detect`; in a daily
+    increment only the pairs new claims touch are recounted (:mod:`graph.detect.memo`)."""
+    if "projection" not in f.cache:
+        def count(focus_rows=None):
+            p = projection(f, focus_rows=focus_rows)
+            return p[p.days >= PROJECTION_MIN_DAYS]
+
+        memo = memo_for(f, "communities")
+        f.cache["projection"] = memo.pairs("patient", count) if memo else count()
+    return f.cache["projection"]
 
 
 def leiden(f, pairs: pd.DataFrame | None = None, min_days: int = 3, min_size: int = 4, max_size: int = 150,
            resolution: float = 1.0, seed: int = 7) -> list[Candidate]:
     """Leiden communities (RB configuration, fixed seed) among pairs that met on ``min_days`` days;
-    each edge weighted by -log10 of the chance of its count."""
+    each edge weighted by -log10 of the chance of its count.
+
+    The partition is of the whole city's graph (its null model is city-wide), so it is found
+    afresh every run; a community whose members are the same as last run's and none of whom
+    has a new claim keeps its description, with its chance recomputed."""
     if pairs is None:
-        pairs = f.cache.get("projection")
-        if pairs is None:
-            pairs = f.cache["projection"] = projection(f)
+        if min_days < PROJECTION_MIN_DAYS:
+            raise ValueError(f"leiden over the shared projection needs min_days >= {PROJECTION_MIN_DAYS}")
+        pairs = shared_projection(f)
     pairs = pairs[pairs.days >= min_days]
     if pairs.empty:
         return []
@@ -65,24 +87,38 @@ def leiden(f, pairs: pd.DataFrame | None = None, min_days: int = 3, min_size: in
     g = ig.Graph(n=len(nodes), edges=np.c_[inv[:k], inv[k:]].tolist())
     part = leidenalg.find_partition(g, leidenalg.RBConfigurationVertexPartition, weights=surprise.tolist(),
                                     resolution_parameter=resolution, seed=seed)
+    memo = memo_for(f, "communities")
     out = []
     for comm in part:
         if not (min_size <= len(comm) <= max_size):
             continue
         members = nodes[np.asarray(comm)]
         inside = pairs[pairs.a.isin(members) & pairs.b.isin(members)]
-        meet = _meetings(f, members)
-        if len(meet) == 0:
-            continue
-        days = int(len(np.unique(f.day[meet])))
         sync = log10_poisson_sf(float(inside.days.sum()), float(inside.expected.sum()))
-        fund = float(f.fund[meet].sum())
-        ev = [evidence(f, f"{len(members)} 名参保人在 {days} 天里反复同时就诊(同一机构、同一医师、同一时段),远超随机",
-                       f"{len(members)} insured people repeatedly seen together (same institution, doctor and hours) on {days} days, far beyond chance",
-                       meet, "synchrony"),
-              evidence(f, f"统筹基金支付合计 {money(fund)} 元", f"fund paid {money(fund)} yuan in all", meet, "amount")]
-        out.append(Candidate.from_rows(f, "community", "leiden", meet, evidence=ev, strength=0.3, synchrony=sync, repeats=days))
+        kept = memo.get("patient", members, space="leiden") if memo else None
+        if kept is not None:
+            found = [memo.decode(d) for d in kept]
+            for c in found:
+                c.synchrony = sync
+        else:
+            found = _community(f, members, sync)
+        if memo:
+            memo.put("patient", members, [memo.encode(c) for c in found], described=kept is None, space="leiden")
+        out += found
     return out
+
+
+def _community(f, members: np.ndarray, sync: float) -> list[Candidate]:
+    meet = _meetings(f, members)
+    if len(meet) == 0:
+        return []
+    days = int(len(np.unique(f.day[meet])))
+    fund = float(f.fund[meet].sum())
+    ev = [evidence(f, f"{len(members)} 名参保人在 {days} 天里反复同时就诊(同一机构、同一医师、同一时段),远超随机",
+                   f"{len(members)} insured people repeatedly seen together (same institution, doctor and hours) on {days} days, far beyond chance",
+                   meet, "synchrony"),
+          evidence(f, f"统筹基金支付合计 {money(fund)} 元", f"fund paid {money(fund)} yuan in all", meet, "amount")]
+    return [Candidate.from_rows(f, "community", "leiden", meet, evidence=ev, strength=0.3, synchrony=sync, repeats=days)]
 
 
 def _meetings(f, members: np.ndarray, window: int = 240) -> np.ndarray:

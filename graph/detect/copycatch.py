@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from graph.detect.candidate import Candidate, evidence, money
+from graph.detect.memo import memo_for
 
 __all__ = ["climb", "detect"]
 
@@ -64,31 +65,56 @@ def climb(f, seed: np.ndarray, delta: int = 120, rho: float = 0.5, min_page: int
 
 
 def detect(f, min_days: int = 3, min_size: int = 4, max_size: int = 150, delta: int = 120) -> list:
-    """Lockstep groups grown from co-occurrence seeds, as community candidates."""
-    from graph.detect.communities import projection
+    """Lockstep groups grown from co-occurrence seeds, as community candidates.
+
+    A seed's climb reads the seed's claims and every claim at the places and dates they were
+    settled, so in a daily increment (:mod:`graph.detect.memo`) a seed is climbed again only
+    when one of its people has a new claim or a new claim was settled at one of those
+    institution-days."""
+    from graph.detect.communities import PROJECTION_MIN_DAYS, projection, shared_projection
     from graph.detect.projections import clusters
 
     if f.n == 0:
         return []
-    pairs = f.cache.get("projection")
-    if pairs is None:
-        pairs = f.cache["projection"] = projection(f)
+    if min_days >= PROJECTION_MIN_DAYS:
+        pairs = shared_projection(f)
+    else:
+        pairs = f.cache.get("projection_all")
+        if pairs is None:
+            pairs = f.cache["projection_all"] = projection(f)
     seeds = clusters(pairs[pairs.days >= min_days], min_size=min_size, max_size=max_size, weight="weight")
+    memo = memo_for(f, "communities")
+    new_places = np.unique(f.place_day()[memo.new_rows]) if memo and memo.new_rows is not None else None
     out = []
     for seed in seeds:
-        users, pages = climb(f, np.asarray(seed), delta=delta)
-        if len(users) < min_size or len(users) > max_size or len(pages) < min_days:
-            continue
-        on = f.rows_at(pages.k.to_numpy())
-        on = on[np.isin(f.patient[on], users)]
-        centre = pages.set_index("k").centre.reindex(f.place_day()[on]).to_numpy()
-        rows = on[np.abs(f.minute[on] - centre) <= delta]
-        days = int(pages.day.nunique())
-        places = int(pages.i.nunique())
-        fund = float(f.fund[rows].sum())
-        ev = [evidence(f, f"步调一致(CopyCatch):{len(users)} 人在 {len(pages)} 个机构-日期中至少一半同时出现(±{delta // 60} 小时),涉及 {places} 家机构、{days} 天",
-                       f"lockstep (CopyCatch): {len(users)} people each present at ≥ half of {len(pages)} institution-days within ±{delta // 60} h of the group, {places} institutions, {days} days",
-                       rows, "synchrony"),
-              evidence(f, f"统筹基金支付合计 {money(fund)} 元", f"fund paid {money(fund)} yuan in all", rows, "amount")]
-        out.append(Candidate.from_rows(f, "community", "copycatch", rows, evidence=ev, strength=0.3, repeats=days))
+        seed = np.asarray(seed)
+        kept = None
+        if memo:
+            touched = new_places is not None and bool(np.isin(f.place_day()[f.rows_of("patient", seed)], new_places).any())
+            kept = memo.get("patient", seed, extra=touched, space="copycatch")
+        if kept is not None:
+            found = [memo.decode(d) for d in kept]
+        else:
+            found = _lockstep(f, seed, min_days, min_size, max_size, delta)
+        if memo:
+            memo.put("patient", seed, [memo.encode(c) for c in found], described=kept is None, space="copycatch")
+        out += found
     return out
+
+
+def _lockstep(f, seed, min_days, min_size, max_size, delta) -> list:
+    users, pages = climb(f, seed, delta=delta)
+    if len(users) < min_size or len(users) > max_size or len(pages) < min_days:
+        return []
+    on = f.rows_at(pages.k.to_numpy())
+    on = on[np.isin(f.patient[on], users)]
+    centre = pages.set_index("k").centre.reindex(f.place_day()[on]).to_numpy()
+    rows = on[np.abs(f.minute[on] - centre) <= delta]
+    days = int(pages.day.nunique())
+    places = int(pages.i.nunique())
+    fund = float(f.fund[rows].sum())
+    ev = [evidence(f, f"步调一致(CopyCatch):{len(users)} 人在 {len(pages)} 个机构-日期中至少一半同时出现(±{delta // 60} 小时),涉及 {places} 家机构、{days} 天",
+                   f"lockstep (CopyCatch): {len(users)} people each present at ≥ half of {len(pages)} institution-days within ±{delta // 60} h of the group, {places} institutions, {days} days",
+                   rows, "synchrony"),
+          evidence(f, f"统筹基金支付合计 {money(fund)} 元", f"fund paid {money(fund)} yuan in all", rows, "amount")]
+    return [Candidate.from_rows(f, "community", "copycatch", rows, evidence=ev, strength=0.3, repeats=days)]

@@ -4,7 +4,8 @@
 :func:`run` reads the workspace's analytic copy, detects, writes ``rings.json`` atomically,
 replaces the rings in the graph store and bumps the workspace version.
 
->>> import pandas as pd
+>>> import numpy as np
+import pandas as pd
 >>> rows = []
 >>> for d in range(5):
 ...     for k in range(8):
@@ -71,24 +72,103 @@ def detect(claims: pd.DataFrame, institutions=None, doctors=None, patients=None,
     return rings
 
 
-def run(ws, out: str | Path | None = None, timings: dict | None = None) -> list[Ring]:
+def run(ws, out: str | Path | None = None, timings: dict | None = None, full: bool = False,
+        stats: dict | None = None) -> list[Ring]:
     """Detect over the workspace's claims; write rings.json (and ``out`` if given); store rings.
 
     The caller holds ``ws.lock()`` (the ``detect`` command does). The JSON is written first
-    (atomically), then the graph store's rings are replaced in one transaction, then the
-    workspace version is bumped so the app reloads.
-    """
-    from ingest.analytic import read_claims, read_reference
+    (atomically), then the alert list (:mod:`.alerts`, new rings and rings that grew against
+    the rings.json it replaces), then the graph store's rings are replaced in one transaction,
+    the workspace version is bumped so the app reloads, and last the detection state for the
+    next increment is kept (:mod:`.state`): a run that fails anywhere leaves the previous state.
 
+    When a kept state fits (same code, reference files and settings; only batches added since)
+    the run is a daily increment: it re-examines only the pairs, clusters and seeds that the
+    new claims touch (:mod:`.memo`) and gives the rings a full run gives. ``full=True`` forces
+    a full run. ``stats`` receives what was done: mode, why, claims, new claims and, per
+    detector memo, clusters seen, reused and described.
+    """
+    from ingest.analytic import batches as committed, read_claims, read_reference
+
+    from graph.detect import alerts, state
+    from graph.detect.memo import StateMismatch
+
+    stats = stats if stats is not None else {}
+    t0 = time.perf_counter()
+    seen = committed(ws)
+    now = state.fingerprints(ws)
+    if full:
+        kept, new_batches, why = None, [], "a full run was asked for (--full)"
+    else:
+        kept, new_batches, why = state.load(ws, now, seen)
+    if kept is not None and engine_name(ws) != "pandas":
+        kept, why = None, f"increments count pairs with the pandas engine; the projection engine is {engine_name(ws)}"
     claims = read_claims(ws)
     refs = {k: read_reference(ws, k) for k in ("institutions", "doctors", "patients")}
-    rings = detect(claims, timings=timings, **refs)
+    f = ClaimFrame(claims, **refs)
+    del claims
+    new_rows = None
+    if kept is not None:
+        new_ids = read_claims(ws, columns=["claim_id"], batches=new_batches)["claim_id"].astype("string")
+        new_rows = pd.Index(new_ids).get_indexer(pd.Index(f.claim_id).astype("string")) >= 0 if len(new_ids) else np.zeros(f.n, dtype=bool)
+    if timings is not None:
+        timings["frame"] = round(time.perf_counter() - t0, 3)
+    try:
+        memos = _memos(f, kept, new_rows)
+        cands = candidates(f, timings)
+    except StateMismatch as e:
+        kept, new_rows, why = None, None, f"the kept state does not fit the claims ({e})"
+        f.cache.clear()
+        memos = _memos(f, None, None)
+        cands = candidates(f, timings)
+    t1 = time.perf_counter()
+    rings = to_rings(f, cands)
+    if timings is not None:
+        timings["merge"] = round(time.perf_counter() - t1, 3)
+    stats.update({"mode": "increment" if kept is not None else "full", "why_full": why if kept is None else "",
+                  "claims": int(f.n), "new_claims": int(new_rows.sum()) if new_rows is not None else int(f.n),
+                  "new_batches": len(new_batches) if kept is not None else len(seen),
+                  "detectors": {name: dict(m.stats) for name, m in memos.items()}})
+    previous = _previous(ws)
     write_rings_json(rings, ws.rings_json)
     if out is not None and Path(out).resolve() != ws.rings_json.resolve():
         write_rings_json(rings, out)
+    day = f.date(int(f.day.max())) if f.n else None
+    stats["alerts"] = alerts.write(ws, alerts.compare(previous, rings), day=day, first_run=previous is None)
     _store(ws, rings)
     ws.bump_version()
+    state.save(ws, now, seen, memos)
+    stats["seconds"] = round(time.perf_counter() - t0, 3)
     return rings
+
+
+MEMOS = ("card_bursts", "impersonation", "drug_tours", "communities")
+
+
+def _memos(f, kept: dict | None, new_rows) -> dict:
+    from graph.detect.memo import Memo
+
+    old = kept["memos"] if kept is not None else {}
+    memos = {name: Memo(f, name, old.get(name, {"items": {}}) if kept is not None else None, new_rows) for name in MEMOS}
+    f.cache["memos"] = memos
+    return memos
+
+
+def _previous(ws) -> list[Ring] | None:
+    """The rings of the last run, for the alert list (None when there is none or it is unreadable)."""
+    from graph.detect.ring import read_rings_json
+
+    try:
+        return read_rings_json(ws.rings_json)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def engine_name(ws) -> str:
+    """The projection engine this workspace's run uses (:mod:`graph.detect.engine`)."""
+    from graph.detect import engine
+
+    return engine.settings(ws).name
 
 
 def _store(ws, rings: list[Ring]) -> None:
