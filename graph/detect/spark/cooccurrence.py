@@ -88,7 +88,9 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
         total, same = m.agg(F.count(F.lit(1)), F.sum(F.col("size") - 1)).first()
         if not total:
             return _empty()
-        table = _pairs(F, m, parts, max_group, min_group, min_degree, min_place_degree).toArrow()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # as above
+            table = _pairs(F, m, parts, max_group, min_group, min_degree, min_place_degree).toArrow()
     finally:
         m.unpersist()
     if table.num_rows == 0:
