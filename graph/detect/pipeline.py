@@ -4,8 +4,7 @@
 :func:`run` reads the workspace's analytic copy, detects, writes ``rings.json`` atomically,
 replaces the rings in the graph store and bumps the workspace version.
 
->>> import numpy as np
-import pandas as pd
+>>> import pandas as pd
 >>> rows = []
 >>> for d in range(5):
 ...     for k in range(8):
@@ -24,6 +23,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from graph.detect import card_collection, collusion, communities, copycatch, drug_reselling, fraudar, impersonation
@@ -103,7 +103,8 @@ def run(ws, out: str | Path | None = None, timings: dict | None = None, full: bo
         kept, new_batches, why = state.load(ws, now, seen)
     if kept is not None and engine_name(ws) != "pandas":
         kept, why = None, f"increments count pairs with the pandas engine; the projection engine is {engine_name(ws)}"
-    claims = read_claims(ws)
+    from ingest.analytic import read_claim_table  # Arrow: no pandas copy of a city-year's ids
+    claims = read_claim_table(ws)
     refs = {k: read_reference(ws, k) for k in ("institutions", "doctors", "patients")}
     f = ClaimFrame(claims, **refs)
     del claims

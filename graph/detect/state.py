@@ -22,6 +22,7 @@ batches committed now (none removed or reordered). Anything else is a full run, 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -44,14 +45,20 @@ def _sha(chunks) -> str:
     return h.hexdigest()
 
 
+@functools.lru_cache(maxsize=1)
+def _code() -> str:
+    # read once per process, at the first run: the code this process runs, even if the files
+    # are edited while it lives
+    here = Path(__file__).parent
+    return _sha(x for p in sorted(here.rglob("*.py")) for x in (p.relative_to(here).as_posix(), p.read_bytes()))
+
+
 def fingerprints(ws) -> dict:
     """Fingerprints of what detection depends on besides the claims: its own code (any change
     to a detector may change any ring), the reference files and the ``[detect]`` settings."""
-    here = Path(__file__).parent
-    code = sorted(here.rglob("*.py"))
     ref = sorted(p for p in ws.reference_dir.rglob("*") if p.is_file()) if ws.reference_dir.exists() else []
     return {
-        "code": _sha(x for p in code for x in (p.relative_to(here).as_posix(), p.read_bytes())),
+        "code": _code(),
         "reference": _sha(x for p in ref for x in (p.relative_to(ws.reference_dir).as_posix(), p.read_bytes())),
         "settings": _sha([json.dumps(ws.config().get("detect", {}), sort_keys=True, default=str)]),
     }

@@ -1,0 +1,134 @@
+"""A daily increment against a full run: wall seconds, peak memory and claims re-examined.
+
+    python bench/bench_increment.py --city /tmp/scale/city-1m           # synth output folder
+    flock /tmp/ringtrace-big.lock python bench/bench_increment.py --city /tmp/scale/city-5m
+
+The city's claims are split by settlement date: every day but the last ``--days`` is ingested
+as the base, then each remaining day as its own batch. The workspace (under ``--work``) sees:
+a full ``detect`` on the base (it also keeps the state), then per day an ingest and an
+incremental ``detect``, and last a ``detect --full`` on the same claims, whose rings are
+compared with the increment's (they must be identical). Each ``detect`` runs in its own
+process, so its peak resident memory (ru_maxrss) is its own; the figures are for
+``graph.detect.pipeline.run`` (reading the claims, detecting, writing rings.json and the alert
+list, storing the rings, keeping the state). Wall times on a shared machine are upper bounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def _child(home: Path, full: bool) -> dict:
+    from graph.detect import pipeline
+    from ringtrace.workspace import Workspace
+
+    ws = Workspace(home)
+    timings: dict = {}
+    stats: dict = {}
+    t0, c0 = time.perf_counter(), time.process_time()
+    with ws.lock("bench"):
+        rings = pipeline.run(ws, full=full, timings=timings, stats=stats)
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    det = stats.get("detectors", {})
+    return {"mode": stats["mode"], "why_full": stats.get("why_full", ""), "claims": stats["claims"],
+            "new_claims": stats["new_claims"], "rings": len(rings), "alerts": len(stats.get("alerts", [])),
+            "wall_s": round(wall, 1), "cpu_s": round(cpu, 1),
+            "peak_rss_gib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2),
+            "clusters": sum(d["clusters"] for d in det.values()), "described": sum(d["described"] for d in det.values()),
+            "pairs": sum(d["pairs"] for d in det.values()), "pairs_recounted": sum(d["pairs_recounted"] for d in det.values()),
+            "detectors": det, "timings": timings}
+
+
+def _run_child(home: Path, full: bool) -> dict:
+    cmd = [sys.executable, __file__, "--child", str(home)] + (["--full"] if full else [])
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _ingest(home: Path, path: Path) -> float:
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "ringtrace.cli", "--home", str(home), "ingest", str(path)], check=True,
+                   capture_output=True, text=True)
+    return round(time.perf_counter() - t0, 1)
+
+
+def _load(city: Path):
+    import pandas as pd
+
+    inp = city / "input"
+    pq = inp / "claims.parquet"
+    claims = pd.read_parquet(pq) if pq.exists() else pd.read_csv(inp / "claims.csv", dtype=str)
+    day = pd.to_datetime(claims["settled_at"]).dt.normalize()
+    return claims, day
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--city", type=Path, help="a synth output folder (input/claims.* and reference files)")
+    p.add_argument("--days", type=int, default=1, help="days ingested one at a time after the base (default 1)")
+    p.add_argument("--work", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "incr" / "bench")
+    p.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--full", action="store_true", help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.child:
+        print(json.dumps(_child(args.child, args.full)))
+        return 0
+    if args.city is None:
+        p.error("--city DIR is required (e.g. /tmp/scale/city-1m, or `ringtrace synth DIR --patients 50000`)")
+    import pandas as pd
+
+    work = args.work / args.city.name
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "base").mkdir(parents=True)
+    claims, day = _load(args.city)
+    days = sorted(day.unique())
+    last = days[-args.days:]
+    for ref in (args.city / "input").iterdir():
+        if not ref.name.startswith("claims."):
+            shutil.copy(ref, work / "base" / ref.name)
+    claims[day < last[0]].to_parquet(work / "base" / "claims.parquet", index=False)
+    batches = []
+    for k, d in enumerate(last):
+        path = work / f"day{k}.parquet"
+        claims[day == d].to_parquet(path, index=False)
+        batches.append((str(pd.Timestamp(d).date()), path, int((day == d).sum())))
+    del claims, day
+    home = work / "ws"
+    t_ingest = _ingest(home, work / "base")
+    rows = [("full (base)", _run_child(home, full=False))]
+    print(f"base ingested in {t_ingest} s; full detect: {json.dumps(rows[0][1]['timings'])}", file=sys.stderr)
+    for date, path, n in batches:
+        t = _ingest(home, path)
+        r = _run_child(home, full=False)
+        print(f"{date}: {n:,} claims ingested in {t} s; increment detect: {json.dumps(r['detectors'])}", file=sys.stderr)
+        rows.append((f"increment {date}", r))
+    inc_rings = json.loads((home / "rings.json").read_text(encoding="utf-8"))["rings"]
+    full = _run_child(home, full=True)
+    rows.append(("full (same claims)", full))
+    same = inc_rings == json.loads((home / "rings.json").read_text(encoding="utf-8"))["rings"]
+
+    print(f"\n{args.city}  (load average at start {os.getloadavg()[0]:.1f}, {os.cpu_count()} cores)")
+    print(f"{'run':<24} {'mode':<10} {'claims':>11} {'new':>8} {'wall s':>7} {'CPU s':>7} {'peak GiB':>8} "
+          f"{'clusters described':>19} {'pairs recounted':>17} {'rings':>6} {'alerts':>6}")
+    for name, r in rows:
+        print(f"{name:<24} {r['mode']:<10} {r['claims']:>11,} {r['new_claims']:>8,} {r['wall_s']:>7} {r['cpu_s']:>7} "
+              f"{r['peak_rss_gib']:>8} {str(r['described']) + ' / ' + str(r['clusters']):>19} "
+              f"{str(r['pairs_recounted']) + ' / ' + str(r['pairs']):>17} {r['rings']:>6} {r['alerts']:>6}")
+    inc = rows[-2][1]
+    print(f"increment / full wall: {inc['wall_s'] / max(full['wall_s'], 1e-9):.2f}; "
+          f"rings of the increment identical to the full run's: {same}")
+    print("increment timings:", json.dumps(inc["timings"]))
+    print("full timings:     ", json.dumps(full["timings"]))
+    return 0 if same else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
