@@ -118,7 +118,7 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
         from graph.detect.spark.cooccurrence import cooccurrence as on_spark
 
         return on_spark(groups, entity, when, where, max_group=max_group, min_group=min_group,
-                        min_degree=min_degree, min_place_degree=min_place_degree)
+                        min_degree=min_degree, min_place_degree=min_place_degree, focus_rows=focus_rows)
     cols = ["a", "b", "days", "places", "tour_days", "weight", "deg_a", "deg_b", "expected"]
     empty = pd.DataFrame({c: pd.Series([], dtype="float64" if c in ("weight", "expected") else "int64") for c in cols})
     empty.attrs["q"] = 0.0

@@ -32,16 +32,13 @@ COLUMNS = ["a", "b", "days", "places", "tour_days", "weight", "deg_a", "deg_b", 
 _INTS = ("a", "b", "days", "places", "tour_days", "deg_a", "deg_b")
 
 
-def _empty() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series([], dtype="float64" if c in ("weight", "expected") else "int64") for c in COLUMNS})
-
-
-def membership_rows(groups, entity, when, where=None) -> pd.DataFrame:
+def membership_rows(groups, entity, when, where=None, focus_rows=None) -> pd.DataFrame:
     """Every (group, entity) observation with its ``pos`` in the pandas path's concatenation order;
-    the first observation of a membership (smallest ``pos``) gives its ``when`` and ``where``.
+    the first observation of a membership (smallest ``pos``) gives its ``when`` and ``where``;
+    ``focus`` marks the rows of ``focus_rows`` (all False without it).
 
     >>> membership_rows([np.array([0, -1, 1])], np.array([5, 6, -1]), [np.array([1, 2, 3])]).values.tolist()
-    [[0, 5, 1, 0, 0]]
+    [[0, 5, 1, 0, 0, False]]
     """
     entity = np.asarray(entity)
     parts, offset, pos0 = [], 0, 0
@@ -55,51 +52,95 @@ def membership_rows(groups, entity, when, where=None) -> pd.DataFrame:
             "when": np.asarray(when[k])[idx].astype(np.int64),
             "where": np.asarray(where[k])[idx].astype(np.int64) if where is not None else np.zeros(len(idx), np.int64),
             "pos": idx.astype(np.int64) + pos0,
+            "focus": np.asarray(focus_rows, dtype=bool)[idx] if focus_rows is not None else np.zeros(len(idx), bool),
         }))
         offset += int(g.max()) + 1 if len(g) else 0
         pos0 += len(g)
     if not parts:
-        return pd.DataFrame({c: pd.Series([], dtype="int64") for c in ("g", "e", "when", "where", "pos")})
+        return pd.DataFrame({c: pd.Series([], dtype="bool" if c == "focus" else "int64")
+                             for c in ("g", "e", "when", "where", "pos", "focus")})
     return pd.concat(parts, ignore_index=True)
 
 
 def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_group: int = 2,
-                 min_degree: int = 1, min_place_degree: int = 1, spark=None) -> pd.DataFrame:
+                 min_degree: int = 1, min_place_degree: int = 1, focus_rows=None, spark=None) -> pd.DataFrame:
     """:func:`graph.detect.projections.cooccurrence` computed by Spark (``spark``: a session,
-    default the shared one from :func:`graph.detect.spark.session.get_session`)."""
+    default the shared one from :func:`graph.detect.spark.session.get_session`), ``attrs``
+    (``q``, and ``focus`` with ``focus_rows``) included."""
     from pyspark.sql import functions as F
 
-    rows = membership_rows(groups, entity, when, where)
+    rows = membership_rows(groups, entity, when, where, focus_rows)
     if rows.empty:
-        return _empty()
+        return _empty(0.0)
     if spark is None:
         from graph.detect import engine
 
         spark = get_session(engine.current().spark)
     with warnings.catch_warnings():
         # pyspark 4.x warns that pandas 3 is not fully supported; this module hands over int64
-        # columns only, and the tests hold its output equal to the pandas path's
+        # and bool columns only, and the tests hold its output equal to the pandas path's
         warnings.simplefilter("ignore", FutureWarning)
         obs = spark.createDataFrame(rows)
     parts = int(spark.conf.get("spark.sql.shuffle.partitions"))
     m = _memberships(F, obs, parts, min_place_degree).persist()
+    cached = [m]
     try:
         # the chance model counts every membership, pruned or not: Σ_g n_g(n_g - 1) and their number
-        total, same = m.agg(F.count(F.lit(1)), F.sum(F.col("size") - 1)).first()
-        if not total:
-            return _empty()
+        total, same, n_kept = m.agg(F.count(F.lit(1)), F.sum(F.col("size") - 1),
+                                    F.sum(_keep(F, max_group, min_group, min_degree, min_place_degree).cast("long"))).first()
+        q = 0.0 if total < 2 else float(same) / (float(total) * (float(total) - 1.0))
+        if not n_kept:
+            return _empty(q)
+        kept = m.where(_keep(F, max_group, min_group, min_degree, min_place_degree))
+        focus = None
+        if focus_rows is not None:
+            # the focus entities: every member (kept or not) of a group holding a focus row; pairs
+            # are formed only in the groups where one of them stays after the filters
+            focus_groups = obs.where("focus").select("g").distinct()
+            focus_df = m.join(focus_groups, "g", "left_semi").select("e").distinct().persist()
+            cached.append(focus_df)
+            focus = np.sort(focus_df.toPandas()["e"].to_numpy().astype(np.int64))
+            hit = kept.join(focus_df, "e", "left_semi").select("g").distinct()
+            kept = kept.join(hit, "g", "left_semi")
+        pairs = _pairs(F, kept, parts)
+        if focus is not None:
+            # pairs of two outsiders were counted only partly; the caller keeps their old values
+            fa = F.broadcast(focus_df.select(F.col("e").alias("fa")))
+            fb = F.broadcast(focus_df.select(F.col("e").alias("fb")))
+            pairs = (pairs.join(fa, pairs["a"] == fa["fa"], "left").join(fb, pairs["b"] == fb["fb"], "left")
+                     .where(F.col("fa").isNotNull() | F.col("fb").isNotNull()).drop("fa", "fb"))
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", FutureWarning)  # as above
-            table = _pairs(F, m, parts, max_group, min_group, min_degree, min_place_degree).toArrow()
+            table = pairs.orderBy("a", "b").toArrow()
     finally:
-        m.unpersist()
-    if table.num_rows == 0:
-        return _empty()
+        for df in cached:
+            df.unpersist()
+    out = _empty(q) if table.num_rows == 0 else _frame(table, q)
+    if focus is not None:
+        out.attrs["focus"] = focus
+    return out
+
+
+def _empty(q: float) -> pd.DataFrame:
+    out = pd.DataFrame({c: pd.Series([], dtype="float64" if c in ("weight", "expected") else "int64") for c in COLUMNS})
+    out.attrs["q"] = q
+    return out
+
+
+def _frame(table: pa.Table, q: float) -> pd.DataFrame:
     out = pd.DataFrame({c: table.column(c).to_numpy().astype(np.int64) for c in _INTS})
     out["weight"] = _weights(table.column("sizes"), out["days"].to_numpy())
-    q = 0.0 if total < 2 else float(same) / (float(total) * (float(total) - 1.0))
     out["expected"] = out["deg_a"] * out["deg_b"] * q
-    return out[COLUMNS]
+    out = out[COLUMNS]
+    out.attrs["q"] = q
+    return out
+
+
+def _keep(F, max_group, min_group, min_degree, min_place_degree):
+    keep = (F.col("size") >= min_group) & (F.col("size") <= max_group) & (F.col("deg") >= min_degree)
+    if min_place_degree > 1:
+        keep &= F.col("place_days") >= min_place_degree
+    return keep
 
 
 def _memberships(F, obs, parts: int, min_place_degree: int):
@@ -121,13 +162,10 @@ def _memberships(F, obs, parts: int, min_place_degree: int):
     return m
 
 
-def _pairs(F, m, parts, max_group, min_group, min_degree, min_place_degree):
+def _pairs(F, kept, parts):
     """Per pair a < b: days, places, tour days, degrees and the smallest group size of each day
-    (sorted by day), ordered by (a, b)."""
-    keep = (F.col("size") >= min_group) & (F.col("size") <= max_group) & (F.col("deg") >= min_degree)
-    if min_place_degree > 1:
-        keep &= F.col("place_days") >= min_place_degree
-    kept = m.where(keep).select("g", "e", "when", "where", "size", "deg").repartition(parts, "g")
+    (sorted by day)."""
+    kept = kept.select("g", "e", "when", "where", "size", "deg").repartition(parts, "g")
     left, right = kept.alias("l"), kept.alias("r")
     # each pair of a group once, a < b; its day and place are the smaller entity's, as in pandas
     pairs = left.join(right, (F.col("l.g") == F.col("r.g")) & (F.col("l.e") < F.col("r.e"))).select(
@@ -146,8 +184,7 @@ def _pairs(F, m, parts, max_group, min_group, min_degree, min_place_degree):
         F.max("deg_a").alias("deg_a"), F.max("deg_b").alias("deg_b"),
         F.sort_array(F.collect_list(F.struct("when", "size"))).alias("by_day"))
         .select("a", "b", "days", "places", "tour_days", "deg_a", "deg_b",
-                F.transform("by_day", lambda x: x["size"]).alias("sizes"))
-        .orderBy("a", "b"))
+                F.transform("by_day", lambda x: x["size"]).alias("sizes")))
 
 
 def _weights(sizes: pa.ChunkedArray, days: np.ndarray) -> np.ndarray:

@@ -17,6 +17,10 @@ def same(grids, who, when, where, spark, **kw) -> pd.DataFrame:
     want = cooccurrence(grids, who, when, where, **kw)
     got = on_spark(grids, who, when, where, spark=spark, **kw)
     pd.testing.assert_frame_equal(got, want, check_exact=True)
+    # the chance constant, and for increments the focus entities, travel in attrs
+    assert got.attrs.keys() == want.attrs.keys() and got.attrs["q"] == want.attrs["q"]
+    if "focus" in want.attrs:
+        np.testing.assert_array_equal(got.attrs["focus"], want.attrs["focus"])
     return want
 
 
@@ -44,6 +48,18 @@ def test_random_cities(spark, seed, kw):
     assert len(p) > 20 and (p.days >= 2).any() and (p.tour_days >= 1).any()
     # each setting but the first prunes something, so its branch is compared, not skipped
     assert seed == 0 or len(p) < len(cooccurrence(*city, max_group=10**6))
+
+
+def test_focus_rows_of_a_daily_increment(spark):
+    grids, who, when, where = random_city(7)
+    focus = when[0] == 5  # the newest day's claims
+    p = same(grids, who, when, where, spark, max_group=20, min_place_degree=2, focus_rows=focus)
+    full = cooccurrence(grids, who, when, where, max_group=20, min_place_degree=2)
+    assert 0 < len(p) < len(full) and len(p.attrs["focus"]) > 0
+    # a focus nobody can pair in: an empty answer that still names its focus entities
+    lone = np.zeros(len(who), dtype=bool)
+    lone[np.flatnonzero(who >= 0)[0]] = True
+    same([np.where(lone, grids[0], -1)], who, when[:1], where[:1], spark, focus_rows=lone)
 
 
 def test_one_grid_without_places(spark):
