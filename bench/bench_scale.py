@@ -43,6 +43,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -124,10 +125,30 @@ def machine() -> dict:
             "load_avg": [round(x, 2) for x in os.getloadavg()]}
 
 
-def run_stage(argv: list[str], log: Path, env: dict | None = None) -> dict:
+def _tree_rss_gib(pid: int) -> float:
+    """Resident memory of a process and its descendants now (Linux /proc), GiB."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+                    break
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue  # gone meanwhile
+    return total / 2**20
+
+
+def run_stage(argv: list[str], log: Path, env: dict | None = None, limit_gib: float | None = None) -> dict:
     """Run one stage as a child process; wall seconds, peak RSS (GiB), exit code, its output.
 
-    Output goes to ``log`` (a pipe could fill and stall the child while we wait on it).
+    Output goes to ``log`` (a pipe could fill and stall the child while we wait on it). With
+    ``limit_gib`` the stage is stopped once it and its children hold more than that (on a shared
+    machine a stage outgrowing memory should fail alone, not have the kernel kill a neighbour);
+    ``stopped_over_gib`` then says so.
 
     >>> import sys, tempfile, pathlib
     >>> r = run_stage([sys.executable, "-c", "x = bytearray(50 * 2**20); print('ok')"],
@@ -139,12 +160,27 @@ def run_stage(argv: list[str], log: Path, env: dict | None = None) -> dict:
     with open(log, "wb") as fh:
         t0 = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=fh, stderr=subprocess.STDOUT, env=env)
+        done, stopped = threading.Event(), []
+
+        def watch():
+            while not done.wait(0.5):
+                if _tree_rss_gib(proc.pid) > limit_gib:
+                    stopped.append(limit_gib)
+                    proc.kill()
+                    return
+
+        if limit_gib:
+            threading.Thread(target=watch, daemon=True).start()
         _, status, usage = os.wait4(proc.pid, 0)
+        done.set()
         wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return {"wall_s": round(wall, 2), "peak_gib": round(usage.ru_maxrss / 2**20, 3),  # KiB on Linux
-            "cpu_s": round(usage.ru_utime + usage.ru_stime, 1), "rc": proc.returncode,
-            "out": log.read_text(encoding="utf-8", errors="replace")}
+    out = {"wall_s": round(wall, 2), "peak_gib": round(usage.ru_maxrss / 2**20, 3),  # KiB on Linux
+           "cpu_s": round(usage.ru_utime + usage.ru_stime, 1), "rc": proc.returncode,
+           "out": log.read_text(encoding="utf-8", errors="replace")}
+    if stopped:
+        out["stopped_over_gib"] = stopped[0]
+    return out
 
 
 def end_to_end(stages: dict) -> dict | None:
@@ -233,7 +269,10 @@ def bench_size(claims: int, args, work: Path) -> dict:
     if args.reuse_cities:
         if not (city / "truth.json").exists():
             raise SystemExit(f"--reuse-cities: {city} holds no truth.json; make it with ringtrace synth first")
-        stages["synth"] = {"reused": str(city)}
+        # the synth figures of a reused city, if whoever made it recorded them beside it
+        side = city.with_name(city.name + ".synth.json")
+        stages["synth"] = dict(json.loads(side.read_text(encoding="utf-8")), reused=str(city)) if side.exists() \
+            else {"reused": str(city)}
     else:
         if city.exists():
             shutil.rmtree(city)
@@ -249,7 +288,7 @@ def bench_size(claims: int, args, work: Path) -> dict:
         shutil.rmtree(ws)
     print(f"[{label}] ingest {n:,} claims ...", flush=True)
     r = run_stage(rt + ["--home", str(ws), "ingest", str(city / "input"), "--json", "--no-progress"],
-                  logs / f"ingest-{label}.log", env)
+                  logs / f"ingest-{label}.log", env, limit_gib=args.max_gib)
     stages["ingest"] = r
     if r["rc"] == 0:
         m = re.search(r"^\{.*\}\s*\Z", r["out"], re.S | re.M)
@@ -260,7 +299,8 @@ def bench_size(claims: int, args, work: Path) -> dict:
             stages["ingest.graph"] = {"wall_s": secs["graph"], "rc": 0}
         stages["ingest"]["loaded"] = doc.get("loaded")
         print(f"[{label}] detect ...", flush=True)
-        stages["detect"] = run_stage(rt + ["--home", str(ws), "detect", "--top", "0"], logs / f"detect-{label}.log", env)
+        stages["detect"] = run_stage(rt + ["--home", str(ws), "detect", "--top", "0"], logs / f"detect-{label}.log", env,
+                                     limit_gib=args.max_gib)
     if stages.get("detect", {}).get("rc") == 0:
         print(f"[{label}] app queries ...", flush=True)
         r = run_stage([sys.executable, __file__, "--app-child", str(ws), "--rings", str(args.rings)],
@@ -305,9 +345,10 @@ def format_table(doc: dict) -> str:
     >>> doc = {"machine": {"cores": 2, "memory_gib": 23.4, "cpu": "X", "python": "3.11.7",
     ...        "load_avg": [1, 1, 1]}, "load_avg_end": [2, 2, 2],
     ...        "runs": [{"size": "1m", "claims": 1_000_000, "patients": 200_000,
-    ...                  "stages": {"detect": {"wall_s": 20.0, "peak_gib": 1.5, "rc": 0}}, "end_to_end": None}]}
-    >>> print(format_table(doc).splitlines()[-4])
-    | detect | 20.0 s, 1.50 GiB, 50,000/s |
+    ...                  "stages": {"detect": {"wall_s": 20.0, "cpu_s": 18.2, "peak_gib": 1.5, "rc": 0}},
+    ...                  "end_to_end": None}]}
+    >>> print(format_table(doc).splitlines()[-5])
+    | detect | 20.0 s (18 s CPU), 1.50 GiB, 50,000/s |
     """
     m = doc["machine"]
     runs = doc["runs"]
@@ -320,14 +361,18 @@ def format_table(doc: dict) -> str:
     def cell(s: dict | None, n: int) -> str:
         if not s:
             return "—"
-        if s.get("reused"):
-            return "reused"
+        if s.get("reused") and "wall_s" not in s:
+            return "reused (not timed)"
         if s.get("rc") not in (0, None):
-            return f"FAILED (exit {s['rc']}) after {s['wall_s']:.0f} s, {s.get('peak_gib', 0):.2f} GiB"
+            why = f", stopped over {s['stopped_over_gib']:g} GiB" if s.get("stopped_over_gib") else ""
+            return f"FAILED (exit {s['rc']}{why}) after {s['wall_s']:.0f} s, {s.get('peak_gib', 0):.2f} GiB"
         txt = f"{s['wall_s']:.1f} s"
+        if s.get("cpu_s"):  # on a shared machine CPU seconds say more than wall seconds
+            txt += f" ({s['cpu_s']:.0f} s CPU)"
         if "peak_gib" in s:
             txt += f", {s['peak_gib']:.2f} GiB"
-        return txt + f", {n / max(s['wall_s'], 1e-9):,.0f}/s"
+        txt += f", {n / max(s['wall_s'], 1e-9):,.0f}/s"
+        return txt + (" (when the city was made)" if s.get("reused") else "")
 
     for key, name in _ROWS:
         lines.append(f"| {name} | " + " | ".join(cell(r["stages"].get(key), r["claims"]) for r in runs) + " |")
@@ -361,6 +406,8 @@ def format_table(doc: dict) -> str:
                 f"max {b['ring_ready']['max_s']:.2f} s")
 
     lines.append("| browser (bench_app) | " + " | ".join(browser(r) for r in runs) + " |")
+    lines.append("| load average after | " + " | ".join(
+        f"{r['load_avg_after'][0]:.1f}" if r.get("load_avg_after") else "—" for r in runs) + " |")
     return "\n".join(lines)
 
 
@@ -418,6 +465,10 @@ def main(argv=None) -> int:
     ap.add_argument("--claims-per-patient", type=float, default=5.0, help="claims per person-year (default 5)")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--rings", type=int, default=5, help="rings to open in the app stages (default 5)")
+    ap.add_argument("--max-gib", type=float, default=14.0,
+                    help="stop an ingest or detect stage holding more than this (default 14; the machine is shared)")
+    ap.add_argument("--merge", action="store_true",
+                    help="keep the other sizes already in OUT/scale.json (a size measured again replaces its row)")
     ap.add_argument("--no-browser", dest="browser", action="store_false", help="skip bench_app.py in Chromium")
     ap.add_argument("--out", default=str(ROOT / "docs" / "bench"), help="where scale.json and scale.png go")
     ap.add_argument("--app-child", metavar="WS", help=argparse.SUPPRESS)
@@ -436,9 +487,18 @@ def main(argv=None) -> int:
                         "store": "neo4j" if os.environ.get("NEO4J_URI") else "ladybug"},
            "budget": {"seconds": BUDGET_S, "peak_gib": BUDGET_GIB}, "runs": []}
     out = Path(args.out)
+    kept = []
+    if args.merge and (out / "scale.json").exists():
+        old = json.loads((out / "scale.json").read_text(encoding="utf-8"))
+        kept = [r for r in old.get("runs", []) if r["size"] not in {size_label(n) for n in sizes}]
+        if old.get("machine"):
+            doc["machine_earlier"] = old["machine"]  # the load may differ between the runs
     try:
         for n in sizes:
-            doc["runs"].append(bench_size(n, args, work))
+            run = bench_size(n, args, work)
+            run["load_avg_after"] = [round(x, 2) for x in os.getloadavg()]
+            by_size = {r["size"]: r for r in kept + doc["runs"] + [run]}  # later wins
+            doc["runs"] = sorted(by_size.values(), key=lambda r: r["claims"])
             doc["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]
             out.mkdir(parents=True, exist_ok=True)  # written after each size: a long run shows progress
             (out / "scale.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")

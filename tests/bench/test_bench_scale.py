@@ -82,3 +82,14 @@ def test_stage_runner_reports_failure_and_peak(tmp_path):
     assert nested["peak_gib"] >= 0.19
     bad = bs.run_stage([sys.executable, "-c", "import sys; print('boom'); sys.exit(3)"], tmp_path / "d.log")
     assert bad["rc"] == 3 and "boom" in bad["out"]
+
+
+def test_stage_over_its_memory_limit_is_stopped(tmp_path):
+    grow = ("import time\nparts = []\nfor _ in range(60):\n    b = bytearray(20 * 2**20); b[::4096] = b'1' * len(b[::4096])\n"
+            "    parts.append(b); time.sleep(0.1)\nprint('survived')")
+    r = bs.run_stage([sys.executable, "-c", grow], tmp_path / "g.log", limit_gib=0.3)
+    assert r["rc"] != 0 and r["stopped_over_gib"] == 0.3 and "survived" not in r["out"]
+    assert "FAILED" in bs.format_table({"machine": {"cores": 1, "memory_gib": 1, "cpu": "c", "python": "3",
+                                                     "load_avg": [0, 0, 0]},
+                                        "runs": [{"size": "1m", "claims": 10**6, "patients": 1, "end_to_end": None,
+                                                  "stages": {"detect": r}}]})
