@@ -39,6 +39,7 @@ __all__ = [
     "batches",
     "claim_files",
     "read_claims",
+    "read_claim_table",
     "read_reference",
     "counts",
     "quarantine_file",
@@ -102,9 +103,23 @@ def read_claims(ws: Workspace, columns: list[str] | None = None, batches: list[s
     files = claim_files(ws, batches)
     if not files:
         return _empty_claims(columns)
-    table = pa.concat_tables([pq.read_table(f, columns=columns, schema=CLAIM_SCHEMA) for f in files])
-    df = table.to_pandas()
+    df = read_claim_table(ws, columns, batches).to_pandas()
     return df.astype({c: ANALYTIC_CLAIM_DTYPES[c] for c in columns})
+
+
+def read_claim_table(ws: Workspace, columns: list[str] | None = None, batches: list[str] | None = None) -> pa.Table:
+    """The claims of :func:`read_claims` as one Arrow table (``CLAIM_SCHEMA`` types), with no
+    pandas copy: a city-year's ids stay a few bytes each instead of a Python object each.
+    Detection reads this (:class:`graph.detect.frame.ClaimFrame` takes it as it is)."""
+    columns = list(columns) if columns is not None else list(CLAIM_COLUMNS)
+    unknown = set(columns) - set(CLAIM_COLUMNS)
+    if unknown:
+        raise ValueError(f"unknown claim columns {sorted(unknown)}; known: {CLAIM_COLUMNS}")
+    files = claim_files(ws, batches)
+    schema = pa.schema([CLAIM_SCHEMA.field(c) for c in columns])
+    if not files:
+        return schema.empty_table()
+    return pa.concat_tables([pq.read_table(f, columns=columns, schema=CLAIM_SCHEMA) for f in files])
 
 
 def read_reference(ws: Workspace, kind: str) -> pd.DataFrame | None:

@@ -11,7 +11,7 @@ that the same claims, in whatever input order, give the same rings.
 ...     "settled_at": pd.to_datetime(["2024-01-02 20:05", "2024-01-02 09:00"]),
 ...     "total_amount": [100.0, 900.0], "fund_amount": [80.0, None]})
 >>> f = ClaimFrame(claims)
->>> list(f.claim_id), f.fund.tolist(), f.doctor.tolist()
+>>> f.claim_ids([0, 1]), f.fund.tolist(), f.doctor.tolist()
 (['c1', 'c2'], [900.0, 80.0], [0, -1])
 >>> f.labels["patient"][f.patient].tolist()
 ['P2', 'P1']
@@ -23,6 +23,8 @@ import math
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = ["ClaimFrame", "VISIT_CODES", "OUTPATIENT", "INPATIENT", "PHARMACY", "haversine_km", "log10_poisson_sf", "log10_poisson_sf_array"]
 
@@ -45,26 +47,76 @@ def _codes(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return codes.astype(np.int32), np.asarray(uniques, dtype=object)
 
 
-def _days(series: pd.Series | None, n: int) -> np.ndarray:
-    if series is None:
+def _days(times: np.ndarray | None, n: int, order: np.ndarray) -> np.ndarray:
+    if times is None:
         return np.full(n, _MISSING_DAY, dtype=np.int32)
-    s = pd.to_datetime(series, errors="coerce")
+    times = times[order]
+    ok = ~np.isnat(times)
     out = np.full(n, _MISSING_DAY, dtype=np.int32)
-    ok = s.notna().to_numpy()
-    out[ok] = (s[ok].to_numpy().astype("datetime64[D]").astype(np.int64)).astype(np.int32)
+    out[ok] = times[ok].astype("datetime64[D]").astype(np.int64).astype(np.int32)
     return out
 
 
-def _col(df: pd.DataFrame | None, name: str) -> pd.Series | None:
-    if df is None or name not in df.columns:
-        return None
-    return df[name]
+_STRINGS = ("claim_id", "patient_id", "card_id", "institution_id", "doctor_id", "operator_id", "diagnosis", "visit_type")
+_TIMES = ("settled_at", "admitted_on", "discharged_on")
+_AMOUNTS = ("total_amount", "fund_amount")
+
+
+def _columns(claims) -> dict:
+    """The columns a ClaimFrame reads, from a DataFrame or an Arrow table: id and code columns
+    as Arrow large strings, times as numpy datetime64 (NaT missing), amounts as float64 (NaN
+    missing). Absent optional columns are left out."""
+    if claims is None or len(claims) == 0:
+        claims = pa.table({"claim_id": pa.array([], pa.large_string()), "patient_id": pa.array([], pa.large_string()),
+                           "institution_id": pa.array([], pa.large_string()), "settled_at": pa.array([], pa.timestamp("ns")),
+                           "total_amount": pa.array([], pa.float64())})
+    names = claims.column_names if isinstance(claims, pa.Table) else list(claims.columns)
+    out = {}
+    for name in names:
+        if name not in _STRINGS + _TIMES + _AMOUNTS:
+            continue
+        if isinstance(claims, pa.Table):
+            col = claims[name]
+            if name in _STRINGS:
+                out[name] = col.cast(pa.large_string())
+            elif name in _TIMES:
+                out[name] = col.cast(pa.timestamp("ns")).to_numpy()
+            else:
+                out[name] = col.cast(pa.float64()).to_numpy()
+        else:
+            col = claims[name]
+            if name in _STRINGS:
+                arr = pa.array(col.astype("string"))  # Arrow-backed strings: no copy of the values
+                arr = arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
+                out[name] = arr.cast(pa.large_string())
+            elif name in _TIMES:
+                out[name] = pd.to_datetime(col, errors="coerce").to_numpy()
+            else:
+                out[name] = pd.to_numeric(col, errors="coerce").to_numpy(dtype="float64")
+    return out
+
+
+def _arrow_codes(values: pa.ChunkedArray) -> tuple[np.ndarray, np.ndarray]:
+    """int32 codes (-1 missing) of the sorted distinct values, and those values.
+
+    Sorting the distinct values makes codes independent of row order (determinism); Arrow
+    compares UTF-8 bytes, which orders strings by code point as Python does.
+
+    >>> codes, labels = _arrow_codes(pa.chunked_array([["b", None, "a", "b"]]))
+    >>> codes.tolist(), labels.tolist()
+    ([1, -1, 0, 1], ['a', 'b'])
+    """
+    uniq = pc.unique(values).drop_null()
+    uniq = uniq.take(pc.sort_indices(uniq))
+    codes = pc.fill_null(pc.index_in(values, value_set=uniq), -1)
+    return codes.to_numpy().astype(np.int32), np.asarray(uniq.to_pylist(), dtype=object)
 
 
 class ClaimFrame:
     """Integer-coded claims plus per-entity reference attributes.
 
-    Attributes (arrays of length ``n`` unless noted): ``claim_id`` (str), ``patient``, ``card``,
+    Attributes (arrays of length ``n`` unless noted): ``claim_id`` (an Arrow string array: ids
+    as str come from :meth:`claim_ids`), ``patient``, ``card``,
     ``institution``, ``doctor``, ``operator``, ``diagnosis`` (int32 codes, -1 when missing),
     ``visit`` (int8, -1 unknown), ``minute`` (int64 minutes since 1970, local time), ``day``,
     ``admit_day``, ``discharge_day`` (int32 days since 1970, -1 missing), ``fund`` (the fund's
@@ -74,46 +126,51 @@ class ClaimFrame:
     Per-institution arrays: ``i_kind`` (str), ``i_region`` (code), ``i_lat``/``i_lon``.
     """
 
-    def __init__(self, claims: pd.DataFrame, institutions=None, doctors=None, patients=None):
-        if claims is None or len(claims) == 0:
-            claims = pd.DataFrame({c: pd.Series([], dtype="object") for c in ("claim_id", "patient_id", "institution_id")})
-            claims["settled_at"] = pd.Series([], dtype="datetime64[ns]")
-            claims["total_amount"] = pd.Series([], dtype="float64")
-        settled = pd.to_datetime(claims["settled_at"], errors="coerce")
-        order = pd.DataFrame({"t": settled.to_numpy(), "c": claims["claim_id"].astype("string").to_numpy()})
-        order = order.sort_values(["t", "c"], kind="mergesort", na_position="last").index.to_numpy()
-        c = claims.iloc[order].reset_index(drop=True)
-        settled = settled.iloc[order].reset_index(drop=True)
-        self.n = n = len(c)
-        self.claim_id = c["claim_id"].astype("string").to_numpy(dtype=object, na_value="")
+    def __init__(self, claims, institutions=None, doctors=None, patients=None):
+        cols = _columns(claims)
+        # the canonical order (settlement time, missing last, then claim id): a stable sort,
+        # so claims equal in both keep their input order
+        settled = cols["settled_at"]
+        keys = pa.table({"t": pa.array(settled, from_pandas=True), "c": cols["claim_id"]})
+        order = pc.sort_indices(keys, sort_keys=[("t", "ascending", "at_end"), ("c", "ascending", "at_end")])
+        order = order.to_numpy().astype(np.int64)
+        del keys
+        self.n = n = len(order)
+        # claim ids stay in Arrow (a few bytes each, not a Python object each): only the ids of
+        # ring claims are ever turned into str, by claim_ids()
+        self.claim_id = pc.fill_null(cols["claim_id"].take(order), "")
         self.labels: dict[str, np.ndarray] = {}
+        # codes are computed in input order (they do not depend on it) and then put in order
         for kind, col in (("patient", "patient_id"), ("card", "card_id"), ("institution", "institution_id"),
                           ("doctor", "doctor_id"), ("operator", "operator_id"), ("diagnosis", "diagnosis")):
-            s = _col(c, col)
-            if kind == "card" and s is not None:
-                s = s.fillna(c["patient_id"])  # the analytic copy fills it; raw frames may not
-            if kind == "card" and s is None:
-                s = c["patient_id"]
+            s = cols.get(col)
+            if kind == "card":
+                # the analytic copy fills it; raw frames may not
+                s = cols["patient_id"] if s is None else pc.coalesce(s, cols["patient_id"])
             if s is None:
                 setattr(self, kind, np.full(n, -1, dtype=np.int32))
                 self.labels[kind] = np.array([], dtype=object)
                 continue
-            codes, uniq = _codes(s.astype("string"))
-            setattr(self, kind, codes)
+            codes, uniq = _arrow_codes(s)
+            setattr(self, kind, codes[order])
             self.labels[kind] = uniq
-        vt = _col(c, "visit_type")
         self.visit = np.full(n, -1, dtype=np.int8)
-        if vt is not None:
-            self.visit = vt.astype("string").str.lower().map(VISIT_CODES).fillna(-1).to_numpy().astype(np.int8)
-        minutes = settled.to_numpy().astype("datetime64[m]").astype(np.int64)
-        self.minute = np.where(settled.notna().to_numpy(), minutes, 0)
+        if cols.get("visit_type") is not None:
+            kinds = pa.array(list(VISIT_CODES), type=pa.large_string())  # in code order 0, 1, 2
+            codes = pc.fill_null(pc.index_in(pc.utf8_lower(cols["visit_type"]), value_set=kinds), -1)
+            self.visit = codes.to_numpy().astype(np.int8)[order]
+        settled = settled[order]
+        minutes = settled.astype("datetime64[m]").astype(np.int64)
+        self.minute = np.where(~np.isnat(settled), minutes, 0)
+        del settled, minutes
         self.day = (self.minute // 1440).astype(np.int32)
-        self.admit_day = _days(_col(c, "admitted_on"), n)
-        self.discharge_day = _days(_col(c, "discharged_on"), n)
-        self.total = pd.to_numeric(c["total_amount"], errors="coerce").fillna(0.0).to_numpy(dtype="float64")
-        fund = _col(c, "fund_amount")
-        fund = pd.to_numeric(fund, errors="coerce").to_numpy(dtype="float64") if fund is not None else np.full(n, np.nan)
+        self.admit_day = _days(cols.get("admitted_on"), n, order)
+        self.discharge_day = _days(cols.get("discharged_on"), n, order)
+        total = cols["total_amount"][order]
+        self.total = np.where(np.isnan(total), 0.0, total)
+        fund = cols["fund_amount"][order] if cols.get("fund_amount") is not None else np.full(n, np.nan)
         self.fund = np.where(np.isnan(fund), self.total, fund)
+        del cols
         self._patients(patients)
         self._institutions(institutions)
         self.doctors_ref = doctors
@@ -210,8 +267,9 @@ class ClaimFrame:
         return [str(x) for x in self.labels[kind][codes]]
 
     def claim_ids(self, rows) -> list[str]:
+        """Claim ids of ``rows`` (sorted, unique), as str."""
         rows = np.unique(np.asarray(rows, dtype=np.int64))
-        return [str(x) for x in self.claim_id[rows]]
+        return self.claim_id.take(rows).to_pylist()
 
     def age(self, rows) -> np.ndarray:
         """Patient's age at each claim (NaN where the birth year is unknown)."""
