@@ -55,6 +55,13 @@ def _jvm_peak_kib(spark) -> int:
     return 0
 
 
+def _jvm_cpu_s(spark) -> float:
+    """CPU seconds the JVM has used (all its threads): a measure a busy machine does not inflate."""
+    pid = spark.sparkContext._jvm.java.lang.ProcessHandle.current().pid()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _one(city: Path, engine_name: str, master: str, partitions: int, driver_memory: str) -> dict:
     from graph.detect import engine
     from graph.detect.communities import projection
@@ -75,10 +82,14 @@ def _one(city: Path, engine_name: str, master: str, partitions: int, driver_memo
     # twice: the first call pays the JVM's warm-up (class loading, JIT); a detection run makes
     # several projections in one session, so the second is the steady cost
     for key in ("first_s", "wall_s"):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
+        j0 = _jvm_cpu_s(spark) if spark is not None else 0.0
         with engine.use(engine_name):
             pairs = projection(f)
         out[key] = round(time.perf_counter() - t0, 1)
+    # CPU seconds of the warm call: the driver's, and the JVM's (what a cluster's cores would do)
+    out["driver_cpu_s"] = round(time.process_time() - c0, 1)
+    out["jvm_cpu_s"] = round(_jvm_cpu_s(spark) - j0, 1) if spark is not None else 0.0
     out["driver_peak_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     out["jvm_peak_mib"] = round(_jvm_peak_kib(spark) / 1024) if spark is not None else 0
     out["peak_mib"] = out["driver_peak_mib"] + out["jvm_peak_mib"]
@@ -130,11 +141,11 @@ def main(argv=None) -> int:
     load = os.getloadavg()
     print(f"\ncommunities projection (communities.projection: 2 grids, max_group 40, min_place_degree 3); "
           f"{os.cpu_count()} cores, load average {load[0]:.1f} at the end")
-    print(f"{'claims':>10} {'engine':<16} {'1st s':>6} {'2nd s':>6} {'JVM start s':>11} {'driver MiB':>10} {'JVM MiB':>8} "
+    print(f"{'claims':>10} {'engine':<16} {'1st s':>6} {'2nd s':>6} {'JVM start s':>11} {'CPU s':>6} {'driver MiB':>10} {'JVM MiB':>8} "
           f"{'peak MiB':>8} {'pairs':>10} {'pairs/claim':>11} {'pair-days/claim':>15}  digest")
     for r in rows:
         eng = r["engine"] + (f" {r['master']}" if r["engine"] == "spark" else "")
-        print(f"{r['claims']:>10,} {eng:<16} {r['first_s']:>6.1f} {r['wall_s']:>6.1f} {r.get('jvm_start_s', 0):>11.1f} "
+        print(f"{r['claims']:>10,} {eng:<16} {r['first_s']:>6.1f} {r['wall_s']:>6.1f} {r.get('jvm_start_s', 0):>11.1f} {r['driver_cpu_s'] + r['jvm_cpu_s']:>6.1f} "
               f"{r['driver_peak_mib']:>10,} {r['jvm_peak_mib']:>8,} {r['peak_mib']:>8,} {r['pairs']:>10,} "
               f"{r['pairs'] / r['claims']:>11.3f} {r['pair_days'] / r['claims']:>15.3f}  {r['digest']}")
     by_city = {}
