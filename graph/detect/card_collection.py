@@ -79,21 +79,43 @@ def _refresh(memo, c: Candidate) -> Candidate:
 def _chains(f, rows, op, gap):
     """Split rows (sorted by counter and time) into chains: same institution and operator, no
     pause longer than ``gap`` minutes. Returns a DataFrame with one row per claim and its chain."""
-    d = pd.DataFrame({"row": rows, "i": f.institution[rows], "o": op[rows], "t": f.minute[rows], "card": f.card[rows]})
-    d = d.sort_values(["i", "o", "t", "row"], kind="mergesort").reset_index(drop=True)
-    i, o, t = d.i.to_numpy(), d.o.to_numpy(), d.t.to_numpy()
-    new = np.r_[True, (i[1:] != i[:-1]) | (o[1:] != o[:-1]) | (t[1:] - t[:-1] > gap)]
-    d["chain"] = np.cumsum(new)
-    d["day"] = f.day[d.row.to_numpy()]
-    return d
+    rows = np.asarray(rows)
+    i, o, t = f.institution[rows], op[rows], f.minute[rows]
+    order = np.lexsort((rows, t, o, i))  # by counter, time, row (rows are distinct: a total order)
+    rows, i, o, t = rows[order], i[order], o[order], t[order]
+    new = np.r_[True, (i[1:] != i[:-1]) | (o[1:] != o[:-1]) | (t[1:] - t[:-1] > gap)] if len(rows) else np.zeros(0, bool)
+    return pd.DataFrame({"row": rows, "i": i, "o": o, "t": t, "card": f.card[rows], "chain": np.cumsum(new),
+                         "day": f.day[rows]})
+
+
+def _chain_stats(d: pd.DataFrame) -> pd.DataFrame:
+    """Per chain (index ``chain``): its counter (i, o), first day, distinct cards, first and
+    last minute. A chain is a run of ``d`` (sorted by counter and time), so these are read off
+    the run bounds instead of a groupby per cluster."""
+    chain = d.chain.to_numpy()
+    if len(chain) == 0:
+        empty = {c: pd.Series([], dtype=d[c].dtype) for c in ("i", "o", "day")}
+        empty.update({"cards": pd.Series([], dtype=np.int64), "first": pd.Series([], dtype=d.t.dtype),
+                      "last": pd.Series([], dtype=d.t.dtype)})
+        return pd.DataFrame(empty, index=pd.Index([], dtype=chain.dtype, name="chain"))
+    start = np.flatnonzero(np.r_[True, chain[1:] != chain[:-1]])
+    end = np.r_[start[1:], len(chain)] - 1
+    card = d.card.to_numpy()
+    by = np.lexsort((card, chain))
+    cc, ck = chain[by], card[by]
+    distinct = np.r_[True, (cc[1:] != cc[:-1]) | (ck[1:] != ck[:-1])]
+    t = d.t.to_numpy()
+    return pd.DataFrame({"i": d.i.to_numpy()[start], "o": d.o.to_numpy()[start], "day": d.day.to_numpy()[start],
+                         "cards": np.bincount(np.cumsum(np.r_[True, cc[1:] != cc[:-1]]) - 1, weights=distinct).astype(np.int64),
+                         "first": t[start], "last": t[end]},
+                        index=pd.Index(chain[start], name="chain"))
 
 
 def _bursts(f, cards, op, pairs, max_span, min_burst, min_days, min_cards, gap: int = 30):
     # bursts: chains of the cluster's cards at one counter with no pause over ``gap`` minutes
     # (a customer who came in the morning of a burst day is not part of the evening's burst)
     d = _chains(f, f.rows_of("card", cards), op, gap)
-    stats = d.groupby("chain").agg(i=("i", "first"), o=("o", "first"), day=("day", "first"), cards=("card", "nunique"),
-                                   first=("t", "min"), last=("t", "max"))
+    stats = _chain_stats(d)
     stats = stats[(stats.cards >= min_burst) & (stats["last"] - stats["first"] <= max_span)]
     if stats.empty:
         return []
@@ -118,7 +140,7 @@ def _counter(f, d, stats, inst, oper, op, pairs, max_span, min_burst, min_days, 
         return None
     d = _chains(f, f.rows_of("card", core), op, gap)
     d = d[(d.i == inst) & (d.o == oper)]
-    stats = d.groupby("chain").agg(day=("day", "first"), cards=("card", "nunique"), first=("t", "min"), last=("t", "max"))
+    stats = _chain_stats(d)[["day", "cards", "first", "last"]]
     need = max(min_burst, int(np.ceil(0.3 * len(core))))
     b = stats[(stats.cards >= need) & (stats["last"] - stats["first"] <= max_span)]
     n_days = int(b.day.nunique())
