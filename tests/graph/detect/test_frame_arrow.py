@@ -45,3 +45,14 @@ def test_missing_values_and_absent_columns_from_arrow():
 def test_empty_table():
     f = ClaimFrame(pa.table({"claim_id": pa.array([], pa.string())}))
     assert f.n == 0 and f.claim_ids([]) == []
+
+
+def test_rows_of_finds_every_row_of_the_codes(small_city):
+    f = ClaimFrame(small_city["claims"], **small_city["refs"])
+    rng = np.random.default_rng(5)
+    for kind in ("patient", "card", "institution", "doctor", "operator"):
+        col = getattr(f, kind)
+        for _ in range(10):
+            codes = rng.integers(-2, col.max() + 3, size=int(rng.integers(0, 40)))  # missing and unknown codes too
+            got = f.rows_of(kind, codes)
+            assert got.dtype == np.int64 and np.array_equal(got, np.flatnonzero(np.isin(col, codes))), kind
