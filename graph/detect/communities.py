@@ -155,10 +155,16 @@ def shared_identifiers(f, min_shared: int = 6) -> list[Candidate]:
     # only groups too big for a household, or joined through a card, are worth a look
     chosen = np.flatnonzero((people_per >= 2) & ((people_per >= min_shared) | with_card))
     links["comp"] = comp[links.p.to_numpy()]
+    # each component's people and links as slices of one stable sort by component (looking
+    # them up with a scan per component grows with the square of the city)
+    people_order = np.argsort(comp[:m], kind="stable")
+    people_start = np.searchsorted(comp[:m][people_order], np.arange(len(people_per) + 1))
+    links = links.iloc[np.argsort(links.comp.to_numpy(), kind="stable")]
+    link_start = np.searchsorted(links.comp.to_numpy(), np.arange(len(people_per) + 1))
     out = []
     for c in chosen:
-        people = np.flatnonzero(comp[:m] == c)
-        mine = links[links.comp == c]
+        people = people_order[people_start[c]:people_start[c + 1]]
+        mine = links.iloc[link_start[c]:link_start[c + 1]]
         via_card = mine[mine.kind == "card"]
         rows = f.rows_of("patient", people)
         ev = []
