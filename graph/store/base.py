@@ -80,10 +80,13 @@ class GraphStore(ABC):
     def ensure_schema(self) -> None: ...
 
     @abstractmethod
-    def load(self, claims, institutions=None, doctors=None, patients=None) -> None:
-        """Add claims (a pandas DataFrame in the analytic schema) and reference rows.
+    def load(self, claims, institutions=None, doctors=None, patients=None, *, settled=()) -> int:
+        """Add claims (a pandas DataFrame or Arrow table in the analytic schema) and reference rows.
 
-        Idempotent: loading the same rows again changes nothing.
+        Idempotent: loading the same rows again changes nothing. ``settled`` names reference
+        kinds the store already holds unchanged (see :func:`graph.store.sync.sync_graph`): a
+        store may then apply only their rows about entities this load creates.
+        Returns the number of claims newly added.
         """
 
     @abstractmethod

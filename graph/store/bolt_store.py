@@ -13,6 +13,7 @@ import os
 from contextlib import contextmanager
 
 import pandas as pd
+import pyarrow as pa
 
 from graph.store.cypher_store import CypherStore
 from graph.store.frames import CLAIM_COLUMNS, EDGE_KINDS, NODE_COLUMNS, aggregate, prepare_claims, prepare_reference, records
@@ -134,9 +135,16 @@ class BoltStore(CypherStore):
             self._run_write(Query(q.name, q.path, q.doc, stmt, (), q.first_line), {})
         self._schema_done = True
 
-    def load(self, claims, institutions=None, doctors=None, patients=None) -> int:
-        """Add the claims and reference rows the graph lacks, chunk by chunk; returns new claims."""
+    def load(self, claims, institutions=None, doctors=None, patients=None, *, settled=()) -> int:
+        """Add the claims and reference rows the graph lacks, chunk by chunk; returns new claims.
+
+        ``claims`` is a DataFrame or an Arrow table. ``settled`` (reference kinds already applied
+        unchanged) is accepted for the embedded store's sake; here every reference row is merged
+        again, which changes nothing but time.
+        """
         self.ensure_schema()
+        if isinstance(claims, pa.Table):
+            claims = claims.to_pandas()
         c = prepare_claims(claims)
         refs = {"institution": prepare_reference("institutions", institutions),
                 "doctor": prepare_reference("doctors", doctors),

@@ -25,11 +25,13 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from graph.store.cypher_store import CypherStore, _conform, pair_lists
-from graph.store.frames import (
-    CLAIM_RELS, EDGE_KINDS, NODE_COLUMNS, aggregate, prepare_claims, prepare_reference, records,
+from graph.store.arrow_frames import (
+    EDGE_COLUMNS, aggregate_table, claims_table, conform, distinct_pairs, reference_table, unique_ids,
 )
+from graph.store.cypher_store import CypherStore, _conform, pair_lists
+from graph.store.frames import CLAIM_RELS, EDGE_KINDS, NODE_COLUMNS
 from queries.loader import Query
 from ringtrace.errors import StoreError
 
@@ -50,24 +52,13 @@ _ADD_EDGE = {"HOLDS": "add_holds", "TREATED": "add_treated", "VISITED": "add_vis
 _MERGE_REF = {"patient": "merge_patients", "doctor": "merge_doctors", "institution": "merge_institutions"}
 _PAIR_PARAM = {"HOLDS": "holds", "TREATED": "treated", "VISITED": "visited", "USED_AT": "used_at",
                "WORKS_AT": "works_at"}
-_ARROW_TYPES = {"birth_year": pa.int64(), "lat": pa.float64(), "lon": pa.float64(),
-                "total_amount": pa.float64(), "fund_amount": pa.float64(), "claims": pa.int64(),
-                "registered": pa.bool_()}
-
-
-def _arrow(df: pd.DataFrame, columns) -> pa.Table:
-    cols = {}
-    for c in columns:
-        typ = _ARROW_TYPES.get(c, pa.string())
-        if c not in df.columns:
-            cols[c] = pa.nulls(len(df), type=typ)
-            continue
-        values = df[c]
-        if typ == pa.int64() and values.dtype == object:
-            values = pd.to_numeric(values, errors="coerce").astype("Int64")
-        # from_pandas: NaN (which merges leave in object columns) becomes null, like None
-        cols[c] = pa.array(values, type=typ, from_pandas=True)
-    return pa.table(cols)
+_SCAN_FROM = 20_000  # ids (or pairs) to check from which one scan of the stored ones beats lookups
+_ALL_IDS = {"claim": "all_claim_ids", "patient": "all_patient_ids", "card": "all_card_ids",
+            "doctor": "all_doctor_ids", "institution": "all_institution_ids"}
+_ALL_PAIRS = {"HOLDS": "all_holds_pairs", "TREATED": "all_treated_pairs", "VISITED": "all_visited_pairs",
+              "USED_AT": "all_used_at_pairs", "WORKS_AT": "all_works_at_pairs"}
+_ENTITY_COLUMN = {"patient": "patient_id", "card": "card_id", "doctor": "doctor_id", "institution": "institution_id"}
+_KIND_NODE = {"patients": "patient", "doctors": "doctor", "institutions": "institution"}
 
 
 def _busy(e: Exception) -> bool:
@@ -212,126 +203,190 @@ class LadybugStore(CypherStore):
         for stmt in self._q("schema").statements:
             self._execute(stmt, {})
 
-    def _copy(self, name: str, df: pd.DataFrame, columns) -> None:
-        if len(df):
-            self._write(name, rows=_arrow(df, columns))
+    def _copy(self, name: str, table: pa.Table) -> None:
+        if table.num_rows:
+            self._write(name, rows=table)
 
-    def _existing_ids(self, by_type: dict[str, list[str]]) -> set[tuple[str, str]]:
-        found = set()
+    def _arrow_rows(self, name: str, **params) -> pa.Table:
+        q = self._q(name)
+        q.check(params)
+        res = self._execute(q.text, params)
+        try:
+            return res.get_as_arrow()
+        finally:
+            res.close()
+
+    def _stored_ids(self, t: str, ids: pa.Array, stored: int) -> pa.Array:
+        """Which of ``ids`` are already nodes of type ``t`` (``claim`` or an entity type).
+
+        Few ids are looked up by primary key; many are checked against one scan of the stored
+        ids, which at a city-year costs a second where a million lookups cost minutes.
+        """
+        if stored == 0 or len(ids) == 0:
+            return pa.array([], pa.string())
+        if len(ids) >= _SCAN_FROM:
+            every = self._arrow_rows(_ALL_IDS[t])["id"].combine_chunks()
+            return ids.filter(pc.is_in(ids, value_set=every))
+        found: list[str] = []
+        values = ids.to_pylist()
         empty = {p: [] for p in _PLURAL.values()}
-        for t, ids in by_type.items():
-            for i in range(0, len(ids), _CHUNK):
-                params = dict(empty, **{_PLURAL[t]: ids[i : i + _CHUNK]})
-                found.update((r["type"], r["id"]) for r in self._rows("existing_entities", **params))
-        return found
+        for i in range(0, len(values), _CHUNK):
+            part = values[i : i + _CHUNK]
+            if t == "claim":
+                found += [r["id"] for r in self._rows("existing_claims", ids=part)]
+            else:
+                found += [r["id"] for r in self._rows("existing_entities", **dict(empty, **{_PLURAL[t]: part}))]
+        return pa.array(found, pa.string())
 
-    def _existing_pairs(self, kind: str, pairs: pd.DataFrame) -> set[tuple[str, str]]:
-        found = set()
+    def _stored_pairs(self, kind: str, pairs: pa.Table) -> pa.Array:
+        """Pair keys (:func:`_pair_key`) of the (a, b) rows that already have a ``kind`` edge."""
+        if pairs.num_rows == 0:
+            return pa.array([], pa.string())
+        if pairs.num_rows >= _SCAN_FROM:
+            every = _pair_key(self._arrow_rows(_ALL_PAIRS[kind])).combine_chunks()
+            keys = _pair_key(pairs)
+            return keys.filter(pc.is_in(keys, value_set=every))
+        found: list[dict] = []
         empty = {p: [] for p in _PAIR_PARAM.values()}
-        rows = records(pairs, ["a", "b"])
+        rows = pairs.select(["a", "b"]).to_pylist()
         for i in range(0, len(rows), _CHUNK):
             params = pair_lists(dict(empty, **{_PAIR_PARAM[kind]: rows[i : i + _CHUNK]}))
-            found.update((r["a"], r["b"]) for r in self._rows("existing_edges", **params))
-        return found
+            found += self._rows("existing_edges", **params)
+        return _pair_key(pa.table({"a": pa.array([r["a"] for r in found], pa.string()),
+                                   "b": pa.array([r["b"] for r in found], pa.string())}))
 
-    def load(self, claims, institutions=None, doctors=None, patients=None) -> int:
-        """Add the claims and reference rows the graph lacks; returns how many claims were new."""
+    def _write_rows(self, name: str, table: pa.Table) -> None:
+        for i in range(0, table.num_rows, _CHUNK):
+            self._write(name, rows=table.slice(i, _CHUNK).to_pylist())
+
+    def load(self, claims, institutions=None, doctors=None, patients=None, *, settled=()) -> int:
+        """Add the claims and reference rows the graph lacks; returns how many claims were new.
+
+        ``claims`` is a DataFrame or an Arrow table in the analytic schema. ``settled`` names
+        reference kinds (``"patients"``, ``"doctors"``, ``"institutions"``) this store already
+        holds exactly as given: of those only the rows about entities this load creates are
+        applied, so a day's increment does not rewrite three million patients.
+        """
         if self.read_only:
             raise StoreError("This graph store was opened read-only; open it with read_only=False to load.")
-        c = prepare_claims(claims)
-        refs = {"institution": prepare_reference("institutions", institutions),
-                "doctor": prepare_reference("doctors", doctors),
-                "patient": prepare_reference("patients", patients)}
+        unknown = set(settled) - set(_KIND_NODE)
+        if unknown:
+            raise ValueError(f"unknown reference kinds {sorted(unknown)}; known: {sorted(_KIND_NODE)}")
+        c = claims_table(claims)
+        refs = {"institution": reference_table("institutions", institutions),
+                "doctor": reference_table("doctors", doctors),
+                "patient": reference_table("patients", patients)}
+        settled_nodes = {_KIND_NODE[k] for k in settled}
         with self._transaction():
-            ids = c["claim_id"].tolist()
-            old = set()
-            for i in range(0, len(ids), _CHUNK):
-                old.update(r["id"] for r in self._rows("existing_claims", ids=ids[i : i + _CHUNK]))
-            new = c[~c["claim_id"].isin(old)]
+            stored = dict.fromkeys(("claims", *_PLURAL.values()), 0)
+            stored.update({r["what"]: int(r["n"] or 0) for r in self._rows("counts")})
+            old = self._stored_ids("claim", c["claim_id"].combine_chunks(), stored["claims"])
+            new = c.filter(pc.invert(pc.is_in(c["claim_id"], value_set=old))) if len(old) else c
 
-            # Entities: every id the new claims or reference rows name.
-            wanted: dict[str, set] = {t: set() for t in _PLURAL}
-            for t, col in (("patient", "patient_id"), ("card", "card_id"), ("doctor", "doctor_id"),
-                           ("institution", "institution_id")):
-                wanted[t].update(new[col].dropna())
+            # Entities: every id the new claims name, and every id of a reference file not settled.
+            wanted = {t: unique_ids(new[col]) for t, col in _ENTITY_COLUMN.items()}
             for t, ref in refs.items():
-                if ref is not None:
-                    wanted[t].update(ref["id"])
+                if ref is not None and t not in settled_nodes:
+                    wanted[t] = unique_ids(wanted[t], ref["id"])
+            existing = {t: self._stored_ids(t, ids, stored[_PLURAL[t]]) for t, ids in wanted.items()}
+            fresh = {t: _minus(ids, existing[t]) for t, ids in wanted.items()}
+            for t in settled_nodes:
+                ref = refs.get(t)
+                if ref is None:
+                    continue
+                # a settled file was applied to every entity stored then: only new ones need it
+                keep = pc.is_in(ref["id"], value_set=fresh[t])
+                if t == "patient":
+                    keep = pc.or_(keep, pc.fill_null(pc.is_in(ref["card_id"], value_set=fresh["card"]), False))
+                if t == "doctor":
+                    keep = pc.or_(keep, pc.fill_null(pc.is_in(ref["institution_id"], value_set=fresh["institution"]),
+                                                    False))
+                refs[t] = ref.filter(keep)
             if refs["patient"] is not None:
-                wanted["card"].update(refs["patient"]["card_id"].dropna())
-            existing = self._existing_ids({t: sorted(v) for t, v in wanted.items()})
-            fresh: dict[str, set] = {}
-            for t, ids_ in wanted.items():
-                fresh[t] = {i for i in ids_ if (t, i) not in existing}
-                base = pd.DataFrame({"id": sorted(fresh[t])})
+                # cards the patients file names that no claim names
+                more = _minus(unique_ids(refs["patient"]["card_id"]), wanted["card"])
+                if len(more):
+                    known = self._stored_ids("card", more, stored["cards"])
+                    existing["card"] = pa.concat_arrays([existing["card"], known])
+                    fresh["card"] = pa.concat_arrays([fresh["card"], _minus(more, known)])
+
+            for t in _ENTITY_COLUMN:
+                base = pa.table({"id": fresh[t].take(pc.array_sort_indices(fresh[t]))})
                 ref = refs.get(t)
                 if ref is not None:
-                    base = base.merge(ref.drop(columns=[c for c in ("card_id",) if c in ref.columns]),
-                                      on="id", how="left")
-                    known = ref[ref["id"].map(lambda i: (t, i) in existing)]
-                    for chunk in range(0, len(known), _CHUNK):
-                        cols = [c for c in NODE_COLUMNS[t]]
-                        self._write(_MERGE_REF[t], rows=records(known.iloc[chunk : chunk + _CHUNK], cols))
-                self._copy(_COPY_NODE[t], base, NODE_COLUMNS[t])
+                    props = ref.drop_columns([c for c in ("card_id",) if c in ref.column_names])
+                    base = base.join(props, keys="id", join_type="left outer")
+                    if t not in settled_nodes:
+                        known = props.filter(pc.is_in(props["id"], value_set=existing[t]))
+                        self._write_rows(_MERGE_REF[t], conform(known, NODE_COLUMNS[t]))
+                self._copy(_COPY_NODE[t], conform(base, NODE_COLUMNS[t]))
 
             # Claims and their links.
-            claim_nodes = new.rename(columns={"claim_id": "id"})
-            self._copy(_COPY_NODE["claim"], claim_nodes, NODE_COLUMNS["claim"])
+            self._copy(_COPY_NODE["claim"], conform(new.rename_columns(
+                ["id" if n == "claim_id" else n for n in new.column_names]), NODE_COLUMNS["claim"]))
             for rel, (_, col) in CLAIM_RELS.items():
-                links = new[new[col].notna()][["claim_id", col]]
-                self._copy(_COPY_REL[rel], links, ["claim_id", col])
+                links = new.select(["claim_id", col])
+                self._copy(_COPY_REL[rel], links.filter(pc.is_valid(links[col])))
 
             # Pairs the reference files link even without claims (a card's holder, a doctor's
             # registered institution), limited to entities that exist, as the Bolt store does.
-            registered: dict[str, pd.DataFrame] = {}
+            registered: dict[str, pa.Table] = {}
             if refs["patient"] is not None:
-                held = refs["patient"][refs["patient"]["card_id"].notna()]
-                registered["HOLDS"] = held.rename(columns={"id": "a", "card_id": "b"})[["a", "b"]]
+                held = refs["patient"].filter(pc.is_valid(refs["patient"]["card_id"]))
+                registered["HOLDS"] = distinct_pairs(pa.table({"a": held["id"], "b": held["card_id"]}))
             if refs["doctor"] is not None:
-                works = refs["doctor"][refs["doctor"]["institution_id"].notna()]
-                works = works.rename(columns={"id": "a", "institution_id": "b"})[["a", "b"]]
-                inst = fresh["institution"] | {i for t, i in existing if t == "institution"}
-                known_inst = works["b"].isin(inst)
-                if not known_inst.all():
+                works = refs["doctor"].filter(pc.is_valid(refs["doctor"]["institution_id"]))
+                works = pa.table({"a": works["id"], "b": works["institution_id"]})
+                inst = pa.concat_arrays([fresh["institution"], existing["institution"]])
+                known_inst = pc.is_in(works["b"], value_set=inst)
+                if not pc.all(known_inst).as_py() and works.num_rows:
                     # an institution neither claims nor the file name: may exist from an older load
-                    more = self._existing_ids({"institution": sorted(set(works.loc[~known_inst, "b"]))})
-                    known_inst |= works["b"].isin({i for _, i in more})
-                registered["WORKS_AT"] = works[known_inst]
+                    other = unique_ids(works["b"].filter(pc.invert(known_inst)))
+                    more = self._stored_ids("institution", other, stored["institutions"])
+                    known_inst = pc.or_(known_inst, pc.is_in(works["b"], value_set=more))
+                registered["WORKS_AT"] = distinct_pairs(works.filter(known_inst))
 
             # Browsing edges: copy pairs the graph lacks, add the new claims to the others.
-            cols = ["a", "b", "claims", "fund_amount", "total_amount", "first", "last"]
             for kind, (ta, tb, _, _) in EDGE_KINDS.items():
-                agg = aggregate(new, kind)
+                agg = aggregate_table(new, kind)
                 reg = registered.get(kind)
-                if reg is not None and len(reg):
-                    # registration-only pairs join the frame with no claims
-                    extra = reg[~pd.MultiIndex.from_frame(reg).isin(pd.MultiIndex.from_frame(agg[["a", "b"]]))]
-                    extra = extra.drop_duplicates().assign(claims=0, fund_amount=0.0, total_amount=0.0,
-                                                           first=None, last=None)
-                    agg = pd.concat([agg, extra[cols]], ignore_index=True) if len(extra) else agg
-                if agg.empty:
+                if reg is not None and reg.num_rows:
+                    # registration-only pairs join the table with no claims
+                    extra = reg.filter(pc.invert(pc.is_in(_pair_key(reg), value_set=_pair_key(agg))))
+                    if extra.num_rows:
+                        n = extra.num_rows
+                        extra = conform(extra.append_column("claims", pa.array([0] * n, pa.int64()))
+                                        .append_column("fund_amount", pa.array([0.0] * n))
+                                        .append_column("total_amount", pa.array([0.0] * n)), EDGE_COLUMNS)
+                        agg = pa.concat_tables([agg, extra])
+                if agg.num_rows == 0:
                     continue
-                both_new = agg["a"].isin(fresh[ta]) & agg["b"].isin(fresh[tb])
-                maybe = agg[~both_new]
-                have = self._existing_pairs(kind, maybe) if len(maybe) else set()
-                is_old = pd.Series([(a, b) in have for a, b in zip(agg["a"], agg["b"])], index=agg.index, dtype=bool)
-                add = agg[~is_old].copy()
-                extra_cols = []
+                # only pairs of two entities that existed before this load can have an edge
+                both_old = pc.and_(pc.invert(pc.is_in(agg["a"], value_set=fresh[ta])),
+                                   pc.invert(pc.is_in(agg["b"], value_set=fresh[tb])))
+                have = self._stored_pairs(kind, agg.filter(both_old).select(["a", "b"]))
+                keys = _pair_key(agg)
+                is_old = pc.is_in(keys, value_set=have)
+                add = agg.filter(pc.invert(is_old))
+                columns = EDGE_COLUMNS
                 if kind == "WORKS_AT":
-                    reg_keys = set(zip(reg["a"], reg["b"])) if reg is not None else set()
-                    add["registered"] = [(a, b) in reg_keys for a, b in zip(add["a"], add["b"])]
-                    extra_cols = ["registered"]
-                self._copy(_COPY_REL[kind], add, cols + extra_cols)
-                old = agg[is_old & (agg["claims"] > 0)]
-                old_rows = records(old, cols)
-                for i in range(0, len(old_rows), _CHUNK):
-                    self._write(_ADD_EDGE[kind], rows=old_rows[i : i + _CHUNK])
+                    reg_keys = _pair_key(reg) if reg is not None else pa.array([], pa.string())
+                    add = add.append_column("registered", pc.is_in(_pair_key(add), value_set=reg_keys))
+                    columns = EDGE_COLUMNS + ["registered"]
+                self._copy(_COPY_REL[kind], conform(add, columns))
+                old_rows = agg.filter(pc.and_(is_old, pc.greater(agg["claims"], 0)))
+                self._write_rows(_ADD_EDGE[kind], old_rows)
                 if kind == "WORKS_AT" and reg is not None:
                     # existing pairs the doctors file names get their registered flag
-                    keys = set(zip(reg["a"], reg["b"]))
-                    flag = agg[is_old & pd.Series([(a, b) in keys for a, b in zip(agg["a"], agg["b"])],
-                                                  index=agg.index, dtype=bool)]
-                    rows = records(flag, ["a", "b"])
-                    for i in range(0, len(rows), _CHUNK):
-                        self._write("register_works_at", rows=rows[i : i + _CHUNK])
-        return int(len(new))
+                    flag = agg.filter(pc.and_(is_old, pc.is_in(keys, value_set=reg_keys))).select(["a", "b"])
+                    self._write_rows("register_works_at", flag)
+        return int(new.num_rows)
+
+
+def _pair_key(table: pa.Table) -> pa.ChunkedArray:
+    """One string per (a, b) row, so pair sets are tested with Arrow's ``is_in``."""
+    return pc.binary_join_element_wise(table["a"], table["b"], "\x1f")
+
+
+def _minus(ids: pa.Array, drop: pa.Array) -> pa.Array:
+    return ids.filter(pc.invert(pc.is_in(ids, value_set=drop))) if len(drop) else ids

@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from graph.store.factory import open_store
 from ringtrace.workspace import Workspace
@@ -31,9 +33,23 @@ def reference_version(kind: str, frame: pd.DataFrame) -> str:
     return f"ref:{kind}:{h.hexdigest()[:20]}"
 
 
+def _batch_claims(ws: Workspace, batch: str) -> pa.Table:
+    """One analytic batch's claims as an Arrow table (a city-year batch stays out of pandas)."""
+    from ingest import analytic
+
+    files = analytic.claim_files(ws, [batch])
+    if not files:
+        return analytic.CLAIM_SCHEMA.empty_table()
+    return pa.concat_tables([pq.read_table(f, schema=analytic.CLAIM_SCHEMA) for f in files])
+
+
 def sync_graph(ws: Workspace, store=None) -> int:
     """Load every analytic batch the active store lacks, then changed reference files.
 
+    Each batch is loaded together with the reference files, so the nodes it creates get their
+    names and registered links in the same load; a reference file already applied unchanged is
+    passed as ``settled`` (only the rows about entities the batch creates matter). A changed
+    reference file is applied in full with the first new batch, or on its own when no batch is new.
     Returns the number of claims newly added to the graph.
     """
     from ingest import analytic
@@ -42,26 +58,25 @@ def sync_graph(ws: Workspace, store=None) -> int:
     store = open_store(ws) if own else store
     try:
         done = store.loaded_batches()
-        added = 0
-        fresh_batches = [b for b in analytic.batches(ws) if b not in done]
-        for batch in fresh_batches:
-            added += store.load(analytic.read_claims(ws, batches=[batch]))
-            store.mark_batch(batch)
-        refs, marks = {}, []
+        refs, versions = {}, {}
         for kind in _REFERENCE_KINDS:
             frame = analytic.read_reference(ws, kind)
             if frame is None or len(frame) == 0:
                 continue
-            version = reference_version(kind, frame)
-            # Reference links (a card's holder, a doctor's registered institution) need the nodes
-            # claims create, so the reference files are re-applied whenever new claims arrived.
-            if version not in done or fresh_batches:
-                refs[kind] = frame
-                marks.append(version)
-        if refs:
-            store.load(None, **refs)
-            for m in marks:
-                store.mark_batch(m)
+            refs[kind], versions[kind] = frame, reference_version(kind, frame)
+        changed = [k for k in refs if versions[k] not in done]
+        added = 0
+        for batch in (b for b in analytic.batches(ws) if b not in done):
+            settled = tuple(k for k in refs if k not in changed)
+            added += store.load(_batch_claims(ws, batch), **refs, settled=settled)
+            store.mark_batch(batch)
+            for k in changed:
+                store.mark_batch(versions[k])
+            changed = []
+        if changed:
+            store.load(None, **{k: refs[k] for k in changed})
+            for k in changed:
+                store.mark_batch(versions[k])
         return added
     finally:
         if own:

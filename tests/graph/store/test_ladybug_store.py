@@ -59,7 +59,7 @@ def test_a_failed_load_leaves_the_graph_as_it_was(tmp_path, city, monkeypatch):
         def boom(*a, **k):
             raise RuntimeError("disk full")
 
-        monkeypatch.setattr(ladybug_store, "aggregate", boom)  # fails after nodes and claims were copied
+        monkeypatch.setattr(ladybug_store, "aggregate_table", boom)  # fails after nodes and claims were copied
         with pytest.raises(RuntimeError, match="disk full"):
             s.load(city["claims"])
         assert s.counts() == before

@@ -1,0 +1,180 @@
+"""The rows a bulk load copies, built in Arrow: the same values as :mod:`graph.store.frames`.
+
+:mod:`graph.store.frames` builds the rows in pandas with Python strings, which at a city-year
+(15M claims) costs tens of GiB and minutes. Here the analytic Parquet columns stay Arrow
+columns end to end: times become ISO strings with ``pyarrow.compute.strftime``, edges are
+aggregated with Arrow's hash ``group_by``, and the store copies the tables as they are.
+Input already in pandas (tests, benchmarks, small loads) goes through the pandas functions
+first, so both paths give the same rows (checked by ``tests/graph/store/test_arrow_frames.py``).
+
+>>> import pandas as pd
+>>> df = pd.DataFrame({"claim_id": ["X1", "X2", "X1"], "patient_id": ["P1", "P1", "P1"],
+...     "card_id": [None, "K9", None], "institution_id": ["H1", "H1", "H1"], "doctor_id": ["D1", None, "D1"],
+...     "settled_at": pd.to_datetime(["2024-01-02 09:00", "2024-01-05 10:30", "2024-01-02 09:00"]),
+...     "total_amount": [100.0, 50.0, 100.0], "fund_amount": [80.0, None, 80.0]})
+>>> c = claims_table(pa.Table.from_pandas(df, preserve_index=False))
+>>> c["card_id"].to_pylist(), c["settled_at"].to_pylist()
+(['P1', 'K9'], ['2024-01-02T09:00:00', '2024-01-05T10:30:00'])
+>>> aggregate_table(c, "VISITED").to_pylist()
+[{'a': 'P1', 'b': 'H1', 'claims': 2, 'fund_amount': 80.0, 'total_amount': 150.0, 'first': '2024-01-02T09:00:00', 'last': '2024-01-05T10:30:00'}]
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from graph.store.frames import (
+    EDGE_KINDS, NODE_COLUMNS, _STRING_CLAIM_COLUMNS, _iso_series, prepare_claims, prepare_reference,
+)
+from ingest.columns import CLAIM_COLUMNS, REQUIRED_CLAIM_COLUMNS
+from ringtrace.errors import InputError
+
+__all__ = ["EDGE_COLUMNS", "ARROW_TYPES", "claims_table", "reference_table", "aggregate_table", "conform",
+           "unique_ids", "distinct_pairs"]
+
+EDGE_COLUMNS = ["a", "b", "claims", "fund_amount", "total_amount", "first", "last"]
+ARROW_TYPES = {"birth_year": pa.int64(), "lat": pa.float64(), "lon": pa.float64(),
+               "total_amount": pa.float64(), "fund_amount": pa.float64(), "claims": pa.int64(),
+               "registered": pa.bool_()}
+_ISO = {"settled_at": "s", "admitted_on": "D", "discharged_on": "D"}  # pandas unit of the ISO text
+
+
+def conform(table: pa.Table, columns) -> pa.Table:
+    """``table`` with exactly ``columns`` in that order and the store's types (missing ones null)."""
+    cols = {}
+    for c in columns:
+        typ = ARROW_TYPES.get(c, pa.string())
+        cols[c] = table.column(c).cast(typ) if c in table.column_names else pa.nulls(table.num_rows, type=typ)
+    return pa.table(cols)
+
+
+def _clean_strings(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Trimmed strings, blanks as null (as :func:`graph.store.frames._str_series`)."""
+    s = pc.utf8_trim_whitespace(col.cast(pa.string()))
+    return pc.if_else(pc.equal(s, ""), pa.scalar(None, pa.string()), s)
+
+
+def _iso(col: pa.ChunkedArray, name: str) -> pa.ChunkedArray:
+    unit = _ISO[name]
+    if pa.types.is_timestamp(col.type) or pa.types.is_date(col.type):
+        # Arrow's cast prints 'YYYY-MM-DD HH:MM:SS' ten times faster than strftime; truncated to
+        # whole seconds first, as a timestamp[ns] would print its fraction
+        if unit == "D":
+            return col.cast(pa.timestamp("s"), safe=False).cast(pa.date32()).cast(pa.string())
+        text = col.cast(pa.timestamp("s"), safe=False).cast(pa.string())
+        return pc.replace_substring(text, " ", "T", max_replacements=1)
+    # strings or objects (rare: input not from the analytic copy): pandas parses them as before
+    return pa.chunked_array([pa.array(_iso_series(col.to_pandas(), unit), type=pa.string(), from_pandas=True)])
+
+
+def _number(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    if pa.types.is_integer(col.type) or pa.types.is_floating(col.type) or pa.types.is_null(col.type):
+        return col.cast(pa.float64())
+    v = pd.to_numeric(col.to_pandas(), errors="coerce").astype("float64")
+    return pa.chunked_array([pa.array(v, type=pa.float64(), from_pandas=True)])
+
+
+def claims_table(claims) -> pa.Table:
+    """Claims (Arrow table in the analytic schema, or a DataFrame) -> one row per distinct claim.
+
+    Columns ``CLAIM_COLUMNS``: ids and codes as trimmed strings (blank -> null), ``card_id``
+    filled with the patient's id where missing, times as ISO strings, amounts as float64.
+    """
+    if claims is None or isinstance(claims, pd.DataFrame):
+        return _from_pandas(prepare_claims(claims), list(CLAIM_COLUMNS))
+    missing = [c for c in REQUIRED_CLAIM_COLUMNS if c not in claims.column_names]
+    if missing:
+        raise InputError(
+            f"The claims given to the graph store lack the column(s) {', '.join(missing)}; "
+            f"they must be in the analytic schema (ingest/columns.py). Re-run ringtrace ingest."
+        )
+    cols = {}
+    n = claims.num_rows
+    for c in CLAIM_COLUMNS:
+        src = claims.column(c) if c in claims.column_names else pa.chunked_array([pa.nulls(n, pa.string())])
+        if c in _STRING_CLAIM_COLUMNS:
+            cols[c] = _clean_strings(src)
+        elif c in _ISO:
+            cols[c] = _iso(src, c)
+        else:
+            cols[c] = _number(src)
+    cols["card_id"] = pc.coalesce(cols["card_id"], cols["patient_id"])
+    bad = (pc.is_null(cols["claim_id"]), pc.is_null(cols["patient_id"]), pc.is_null(cols["institution_id"]),
+           pc.is_null(cols["settled_at"]))
+    nbad = pc.sum(pc.or_(pc.or_(bad[0], bad[1]), pc.or_(bad[2], bad[3]))).as_py() or 0
+    if nbad:
+        raise InputError(
+            f"{nbad} claim(s) given to the graph store lack a claim_id, patient_id, institution_id "
+            f"or settlement time; ingest quarantines such rows, so the analytic copy is inconsistent. "
+            f"Re-run ringtrace ingest."
+        )
+    table = pa.table(cols)
+    if pc.count_distinct(table["claim_id"]).as_py() < n:
+        # the first row of each claim id, in input order (as pandas drop_duplicates keep="first")
+        first = (table.select(["claim_id"]).append_column("_i", pa.array(range(n), pa.int64()))
+                 .group_by("claim_id", use_threads=False).aggregate([("_i", "min")]))
+        keep = first["_i_min"].combine_chunks()
+        table = table.take(pc.take(keep, pc.array_sort_indices(keep)))
+    return table.combine_chunks()
+
+
+def _from_pandas(df: pd.DataFrame, columns) -> pa.Table:
+    cols = {}
+    for c in columns:
+        typ = ARROW_TYPES.get(c, pa.string())
+        values = df[c] if c in df.columns else pd.Series(None, index=df.index, dtype=object)
+        if typ == pa.int64() and values.dtype == object:
+            values = pd.to_numeric(values, errors="coerce").astype("Int64")
+        cols[c] = pa.array(values, type=typ, from_pandas=True)
+    return pa.table(cols)
+
+
+def reference_table(kind: str, frame) -> pa.Table | None:
+    """A reference frame (DataFrame or Arrow) -> node rows with ``id`` first, one per id (last wins)."""
+    if frame is None or len(frame) == 0:
+        return None
+    if isinstance(frame, pa.Table):
+        frame = frame.to_pandas()
+    ref = prepare_reference(kind, frame)
+    node = {"institutions": "institution", "doctors": "doctor", "patients": "patient"}[kind]
+    columns = list(NODE_COLUMNS[node]) + (["card_id"] if kind == "patients" else [])
+    return _from_pandas(ref, columns)
+
+
+def unique_ids(*columns) -> pa.Array:
+    """The distinct non-null strings of the given columns, as one array."""
+    parts = [c.cast(pa.string()) for c in columns if c is not None and len(c)]
+    if not parts:
+        return pa.array([], pa.string())
+    chunks = [ch for c in parts for ch in (c.chunks if isinstance(c, pa.ChunkedArray) else [c])]
+    return pc.drop_null(pc.unique(pa.chunked_array(chunks, type=pa.string())))
+
+
+def distinct_pairs(table: pa.Table) -> pa.Table:
+    """The distinct (a, b) rows of a two-column table."""
+    return table.group_by(["a", "b"], use_threads=False).aggregate([])
+
+
+def aggregate_table(claims: pa.Table, kind: str) -> pa.Table:
+    """Per entity pair of one edge kind: claim count, fund and total sums, first and last time."""
+    _, _, a, b = EDGE_KINDS[kind]
+    df = claims.select([a, b, "settled_at", "fund_amount", "total_amount"])
+    df = df.filter(pc.and_(pc.is_valid(df[a]), pc.is_valid(df[b])))
+    # min/max over strings are three times slower in Arrow's group_by than over timestamps
+    t = pc.strptime(df["settled_at"], format="%Y-%m-%dT%H:%M:%S", unit="s")
+    df = pa.table({"a": df[a], "b": df[b], "t": t, "fund_amount": df["fund_amount"],
+                   "total_amount": df["total_amount"]})
+    skip_missing = pc.ScalarAggregateOptions(skip_nulls=True, min_count=0)  # 0.0 when all missing
+    g = df.group_by(["a", "b"], use_threads=False).aggregate([
+        ("t", "count", pc.CountOptions("all")), ("fund_amount", "sum", skip_missing),
+        ("total_amount", "sum", skip_missing), ("t", "min"), ("t", "max"),
+    ])
+    g = g.rename_columns([{"t_count": "claims", "fund_amount_sum": "fund_amount", "total_amount_sum": "total_amount",
+                           "t_min": "first", "t_max": "last"}.get(n, n) for n in g.column_names])
+    for end in ("first", "last"):
+        text = g[end].cast(pa.string())
+        g = g.set_column(g.column_names.index(end), end, pc.replace_substring(text, " ", "T", max_replacements=1))
+    g = conform(g, EDGE_COLUMNS)
+    return g.take(pc.sort_indices(g, sort_keys=[("a", "ascending"), ("b", "ascending")]))
