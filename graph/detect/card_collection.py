@@ -33,7 +33,7 @@ import pandas as pd
 from graph.detect.candidate import Candidate, evidence, money
 from graph.detect.frame import log10_poisson_sf
 from graph.detect.memo import memo_for
-from graph.detect.projections import clusters, cooccurrence, window_keys
+from graph.detect.projections import PairIndex, clusters, cooccurrence, window_keys
 
 __all__ = ["detect"]
 
@@ -57,13 +57,14 @@ def detect(f, min_days: int = 3, min_cards: int = 6, window: int = 60, max_span:
     memo = memo_for(f, "card_bursts")
     pairs = memo.pairs("card", count) if memo else count()
     out = []
+    index = PairIndex(pairs)
     for members in clusters(pairs, min_size=min_cards, max_size=300, weight="weight"):
         members = np.asarray(members)
         kept = memo.get("card", members) if memo else None
         if kept is not None:
             found = [_refresh(memo, memo.decode(d)) for d in kept]
         else:
-            found = _bursts(f, members, op, pairs, max_span, min_burst, min_days, min_cards)
+            found = _bursts(f, members, op, index, max_span, min_burst, min_days, min_cards)
         if memo:
             memo.put("card", members, [memo.encode(c) for c in found], described=kept is None)
         out += found
@@ -173,7 +174,7 @@ def _counter(f, d, stats, inst, oper, op, pairs, max_span, min_burst, min_days, 
                            brows, "amount"))
     ev.append(evidence(f, f"统筹基金支付合计 {money(float(amounts.sum()))} 元", f"fund paid {money(float(amounts.sum()))} yuan in all",
                        brows, "amount"))
-    inside = pairs[pairs.a.isin(used) & pairs.b.isin(used)]
+    inside = pairs.within(used)  # a PairIndex
     sync = log10_poisson_sf(float(inside.days.sum()), float(inside.expected.sum()))
     strength = min(1.0, 0.5 + 0.2 * (after.mean() >= 0.5) + 0.2 * (cv <= 0.15) + 0.1 * min(1.0, n_days / 6))
     roles = {f"operator:{op_label}": "organiser", f"institution:{inst_label}": "organiser"}

@@ -36,7 +36,7 @@ import pandas as pd
 
 from graph.detect.candidate import Candidate, evidence, money
 from graph.detect.frame import INPATIENT, log10_poisson_sf
-from graph.detect.projections import clusters, cooccurrence
+from graph.detect.projections import PairIndex, clusters, cooccurrence
 
 __all__ = ["detect", "stays"]
 
@@ -83,6 +83,7 @@ def detect(f, min_size: int = 4, min_waves: int = 2, min_wave: int = 4, wave_lif
     pairs = pairs[pairs.days >= min_waves]
     found = [np.asarray(m) for m in clusters(pairs, min_size=min_size, max_size=400, weight="weight")]
     found += _doctor_waves(s, min_wave, wave_lift)
+    pairs = PairIndex(pairs)
     first = [c for c in (_describe(f, s, m, pairs) for m in found) if c is not None]
     # one scheme seen as several groups (different waves, different recruits) is one ring:
     # same hospital, mostly the same doctors
@@ -143,7 +144,7 @@ def _doctor_waves(s: pd.DataFrame, min_wave: int, lift: float) -> list[np.ndarra
     return [np.unique(h.p[h.i == inst].to_numpy()) for inst in n_waves.index[n_waves.to_numpy() >= 2]]
 
 
-def _describe(f, s: pd.DataFrame, members: np.ndarray, pairs: pd.DataFrame) -> Candidate | None:
+def _describe(f, s: pd.DataFrame, members: np.ndarray, pairs) -> Candidate | None:
     mine = s[s.p.isin(members)]
     if mine.empty:
         return None
@@ -212,7 +213,7 @@ def _describe(f, s: pd.DataFrame, members: np.ndarray, pairs: pd.DataFrame) -> C
     ev.append(evidence(f, f"这些住院占 {label} 全部入院的 {share:.0%}({len(rows)} / {len(inst_stays)})",
                        f"these stays are {share:.0%} of all admissions to {label} ({len(rows)} of {len(inst_stays)})", rows, "pattern"))
     ev.append(evidence(f, f"统筹基金支付合计 {money(fund)} 元", f"fund paid {money(fund)} yuan in all", rows, "amount"))
-    inside = pairs[pairs.a.isin(members) & pairs.b.isin(members)]
+    inside = pairs.within(members)  # a PairIndex
     sync = log10_poisson_sf(float(inside.days.sum()), float(inside.expected.sum())) if len(inside) else 0.0
     old = bool(np.isfinite(age).any() and np.nanmean(age) >= 60)
     # recruits from far away is what separates a scheme from a ward's ordinary busy weeks

@@ -29,7 +29,7 @@ import pandas as pd
 from graph.detect.candidate import Candidate, evidence, money
 from graph.detect.frame import log10_poisson_sf, log10_poisson_sf_array
 from graph.detect.memo import memo_for
-from graph.detect.projections import cooccurrence, window_keys
+from graph.detect.projections import PairIndex, cooccurrence, window_keys
 
 __all__ = ["leiden", "shared_identifiers", "projection", "shared_projection", "PROJECTION_MIN_DAYS"]
 
@@ -89,11 +89,12 @@ def leiden(f, pairs: pd.DataFrame | None = None, min_days: int = 3, min_size: in
                                     resolution_parameter=resolution, seed=seed)
     memo = memo_for(f, "communities")
     out = []
+    index = PairIndex(pairs)  # each community's own pairs without scanning all of them
     for comm in part:
         if not (min_size <= len(comm) <= max_size):
             continue
         members = nodes[np.asarray(comm)]
-        inside = pairs[pairs.a.isin(members) & pairs.b.isin(members)]
+        inside = index.within(members)
         sync = log10_poisson_sf(float(inside.days.sum()), float(inside.expected.sum()))
         kept = memo.get("patient", members, space="leiden") if memo else None
         if kept is not None:

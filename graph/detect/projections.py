@@ -29,7 +29,7 @@ import pandas as pd
 from graph.detect import engine
 from graph.detect.pair_days import pair_counts
 
-__all__ = ["cooccurrence", "clusters", "memberships", "expected_shared", "window_keys"]
+__all__ = ["cooccurrence", "clusters", "memberships", "expected_shared", "window_keys", "PairIndex"]
 
 
 def window_keys(parts: list[np.ndarray], minute: np.ndarray, width: int, offset: int = 0) -> np.ndarray:
@@ -231,3 +231,34 @@ def clusters(pairs: pd.DataFrame, min_size: int = 3, max_size: int = 200, weight
             if len(c) >= min_size:
                 out.append(sorted(int(nodes[comp[i]]) for i in c))
     return sorted(out, key=lambda c: (c[0], len(c)))
+
+
+class PairIndex:
+    """The rows of a pair table with both ends in a member set, found from the members' own
+    rows instead of two ``isin`` scans of the whole table per group (detectors ask once per
+    cluster, and a city-year has thousands of clusters over millions of pairs).
+
+    ``within(members)`` equals ``pairs[pairs.a.isin(members) & pairs.b.isin(members)]``, rows
+    in the same order.
+
+    >>> p = pd.DataFrame({"a": [1, 1, 2, 5], "b": [2, 5, 5, 9], "days": [3, 1, 2, 4]})
+    >>> PairIndex(p).within([1, 2, 5]).days.tolist()
+    [3, 1, 2]
+    """
+
+    def __init__(self, pairs: pd.DataFrame):
+        self.pairs = pairs
+        a = pairs["a"].to_numpy(dtype=np.int64)
+        self._b = pairs["b"].to_numpy(dtype=np.int64)
+        self._order = np.argsort(a, kind="stable")
+        top = int(a.max()) + 1 if len(a) else 0
+        self._start = np.searchsorted(a[self._order], np.arange(top + 1))
+
+    def within(self, members) -> pd.DataFrame:
+        members = np.unique(np.asarray(members, dtype=np.int64))
+        m = members[(members >= 0) & (members < len(self._start) - 1)]
+        lo, hi = self._start[m], self._start[m + 1]
+        n = hi - lo
+        pos = self._order[np.repeat(lo - np.cumsum(n) + n, n) + np.arange(n.sum())]
+        pos = np.sort(pos[np.isin(self._b[pos], members)])
+        return self.pairs.iloc[pos]

@@ -28,7 +28,7 @@ import pandas as pd
 
 from graph.detect.frame import log10_poisson_sf
 from graph.detect.memo import memo_for
-from graph.detect.projections import clusters, cooccurrence, window_keys
+from graph.detect.projections import PairIndex, clusters, cooccurrence, window_keys
 
 __all__ = ["Tour", "tours"]
 
@@ -65,13 +65,14 @@ def tours(f, entity: str = "patient", rows_mask: np.ndarray | None = None, windo
     m = memo_for(f, memo) if memo else None
     pairs = m.pairs(entity, count) if m else count()
     out = []
+    index = PairIndex(pairs)
     for top in clusters(pairs, min_size=min_size, max_size=150, weight="weight"):
         top = np.asarray(top)
         kept = m.get(entity, top) if m else None
         if kept is not None:
             found = [_decode(f, entity, d, m) for d in kept]
         else:
-            found = _tours_of(f, entity, ent, pairs, top, window, min_places, min_size)
+            found = _tours_of(f, entity, ent, index, top, window, min_places, min_size)
         if m:
             m.put(entity, top, [_encode(f, entity, t) for t in found], described=kept is None)
         out += found
@@ -79,7 +80,7 @@ def tours(f, entity: str = "patient", rows_mask: np.ndarray | None = None, windo
 
 
 def _tours_of(f, entity, ent, pairs, top, window, min_places, min_size) -> list[Tour]:
-    """The tours in one cluster of the pair graph."""
+    """The tours in one cluster of the pair graph (``pairs``: a PairIndex of it)."""
     out = []
     todo = [top]
     while todo:
@@ -90,7 +91,7 @@ def _tours_of(f, entity, ent, pairs, top, window, min_places, min_size) -> list[
             continue
         # no stop gathers enough of the group: a few chance pairs may have chained a tight
         # group to unrelated ones, so the component is split by Leiden and each part tried
-        inside = pairs[pairs.a.isin(members) & pairs.b.isin(members)]
+        inside = pairs.within(members)
         parts = [np.asarray(m) for m in clusters(inside, min_size=min_size, max_size=len(members) - 1, weight="weight")]
         if len(parts) > 1 or (parts and len(parts[0]) < len(members)):
             todo = parts + todo
@@ -131,6 +132,6 @@ def _tour(f, entity, ent, pairs, members, window, min_places) -> Tour | None:
     places = int(stops.index.get_level_values(0).nunique())
     if places < min_places:
         return None
-    inside = pairs[pairs.a.isin(members) & pairs.b.isin(members)]
+    inside = pairs.within(members)
     sync = log10_poisson_sf(float(inside.days.sum()), float(inside.expected.sum()))
     return Tour(members, trows, stops, places, int(stops.index.get_level_values(1).nunique()), sync)

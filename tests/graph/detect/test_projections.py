@@ -70,3 +70,23 @@ def test_clusters_split_a_giant_component_with_leiden():
     got = clusters(pairs, min_size=3, max_size=40)
     assert sorted(len(c) for c in got) == [30, 30]
     assert clusters(pairs, min_size=3, max_size=100) == [list(range(60))]
+
+
+def test_pair_index_equals_two_isin_scans():
+    import numpy as np
+    import pandas as pd
+
+    from graph.detect.projections import PairIndex
+
+    rng = np.random.default_rng(9)
+    a = rng.integers(0, 300, 5000)
+    b = a + rng.integers(1, 50, 5000)
+    pairs = pd.DataFrame({"a": a, "b": b, "days": rng.integers(1, 9, 5000)}).drop_duplicates(["a", "b"])
+    pairs = pairs.sample(frac=1, random_state=2)  # the index must not rely on the table's order
+    index = PairIndex(pairs)
+    for k in (0, 1, 5, 40, 200):
+        members = rng.choice(400, size=k, replace=False) - 20  # unknown and negative codes too
+        want = pairs[pairs.a.isin(members) & pairs.b.isin(members)]
+        pd.testing.assert_frame_equal(index.within(members), want)
+    assert len(index.within(np.arange(400))) == len(pairs)
+    assert PairIndex(pairs.iloc[0:0]).within([1, 2]).empty
