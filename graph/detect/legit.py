@@ -28,6 +28,20 @@ __all__ = ["assess"]
 CHECKUP_CODES = ("Z00", "Z01", "Z02", "Z10")
 
 
+def _holders(f, attr: str, code: int) -> np.ndarray:
+    """Patients whose ``attr`` (p_address, p_phone) is ``code``, ascending: slices of one sort
+    kept on the frame (a scan of every insured person per ring grows with rings × city)."""
+    key = f"holders_{attr}"
+    if key not in f.cache:
+        col = getattr(f, attr)
+        order = np.argsort(col, kind="stable")
+        f.cache[key] = (order, np.searchsorted(col[order], np.arange(-1, int(col.max(initial=-1)) + 2)))
+    order, start = f.cache[key]
+    if not -1 <= code < len(start) - 2:
+        return np.array([], dtype=np.int64)
+    return order[start[code + 1]:start[code + 2]]
+
+
 def assess(f, patients: np.ndarray, rows: np.ndarray) -> tuple[float, list]:
     """(penalty, reasons) for a group of patient codes and its claim rows."""
     reasons = []
@@ -44,7 +58,7 @@ def assess(f, patients: np.ndarray, rows: np.ndarray) -> tuple[float, list]:
         vc = pd.Series(codes).value_counts()
         # by people or by claims: a nursing home's round may pick up a few other regulars on
         # the way, who are many people but few of the claims
-        who = np.flatnonzero(getattr(f, attr) == vc.index[0])
+        who = _holders(f, attr, int(vc.index[0]))
         mine = np.isin(f.patient[rows], who)
         share = max(vc.iloc[0] / n, float(mine.mean()))
         if vc.iloc[0] >= 2 and share >= 0.5:

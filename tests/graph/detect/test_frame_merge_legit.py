@@ -99,3 +99,16 @@ def test_a_residence_that_makes_most_of_the_claims_is_a_reason_even_when_few_of_
     # the same people with one claim each: most people live elsewhere, so no reason
     one_each = np.unique(f.patient, return_index=True)[1]
     assert assess(f, np.arange(22), one_each) == (0.0, [])
+
+
+def test_holders_of_an_address_or_phone_are_every_patient_with_it(small_city):
+    import numpy as np
+
+    from graph.detect.legit import _holders
+
+    f = ClaimFrame(small_city["claims"], **small_city["refs"])
+    for attr in ("p_address", "p_phone"):
+        col = getattr(f, attr)
+        assert (col >= 0).any()
+        for code in [-1, 0, 1, int(col.max()), int(col.max()) + 1, *np.unique(col)[:30].tolist()]:
+            assert np.array_equal(_holders(f, attr, code), np.flatnonzero(col == code)), (attr, code)
