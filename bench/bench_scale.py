@@ -128,46 +128,80 @@ def machine() -> dict:
 
 def _tree_rss_gib(pid: int) -> float:
     """Resident memory of a process and its descendants now (Linux /proc), GiB."""
-    total, todo = 0, [pid]
-    while todo:
-        p = todo.pop()
+    total = 0
+    for p in _tree(pid):
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
                     total += int(line.split()[1])
                     break
-            for task in Path(f"/proc/{p}/task").iterdir():
-                todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError):
             continue  # gone meanwhile
     return total / 2**20
 
 
+# Linux folds the peak of the memory a process leaves at exec into its own peak, and a spawned
+# child starts in its parent's memory: a child of a big process would report the parent's size.
+# So each stage is spawned by this tiny helper, and the helper reports its child's figures.
+_HELPER = (
+    "import json, os, subprocess, sys\n"
+    "p = subprocess.Popen(sys.argv[2:])\n"
+    "_, st, ru = os.wait4(p.pid, 0)\n"
+    "with open(sys.argv[1], 'w') as f:\n"
+    "    json.dump([os.waitstatus_to_exitcode(st), ru.ru_maxrss, ru.ru_utime + ru.ru_stime], f)\n"
+)
+
+
+def _tree(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        try:
+            for task in Path(f"/proc/{p}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue  # gone meanwhile
+    return out
+
+
+def _kill_tree(pid: int) -> None:
+    for p in reversed(_tree(pid)):
+        try:
+            os.kill(p, 9)
+        except OSError:
+            pass
+
+
 def run_stage(argv: list[str], log: Path, env: dict | None = None, limit_gib: float | None = None) -> dict:
     """Run one stage as a child process; wall seconds, peak RSS (GiB), exit code, its output.
 
-    Output goes to ``log`` (a pipe could fill and stall the child while we wait on it). With
+    Output goes to ``log`` (a pipe could fill and stall the child while we wait on it). The peak
+    is the stage's own (its children's too, when larger), not this process's. With
     ``limit_gib`` the stage is stopped once it and its children hold more than that (on a shared
     machine a stage outgrowing memory should fail alone, not have the kernel kill a neighbour);
     ``stopped_over_gib`` then says so.
 
     >>> import sys, tempfile, pathlib
-    >>> r = run_stage([sys.executable, "-c", "x = bytearray(50 * 2**20); print('ok')"],
+    >>> r = run_stage([sys.executable, "-c", "x = bytearray(50 * 2**20); x[::4096] = b'1' * 12800; print('ok')"],
     ...               pathlib.Path(tempfile.mkdtemp()) / "log")
-    >>> r["rc"], r["out"].strip(), r["peak_gib"] > 0.04
+    >>> r["rc"], r["out"].strip(), r["peak_gib"] > 0.045
     (0, 'ok', True)
     """
     log.parent.mkdir(parents=True, exist_ok=True)
+    figures = log.with_name(log.name + ".rusage.json")
+    figures.unlink(missing_ok=True)
     with open(log, "wb") as fh:
         t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, stdout=fh, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen([sys.executable, "-c", _HELPER, str(figures), *argv], stdout=fh,
+                                stderr=subprocess.STDOUT, env=env)
         done, stopped = threading.Event(), []
 
         def watch():
             while not done.wait(0.5):
                 if _tree_rss_gib(proc.pid) > limit_gib:
                     stopped.append(limit_gib)
-                    proc.kill()
+                    _kill_tree(proc.pid)
                     return
 
         if limit_gib:
@@ -175,10 +209,12 @@ def run_stage(argv: list[str], log: Path, env: dict | None = None, limit_gib: fl
         _, status, usage = os.wait4(proc.pid, 0)
         done.set()
         wall = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    out = {"wall_s": round(wall, 2), "peak_gib": round(usage.ru_maxrss / 2**20, 3),  # KiB on Linux
-           "cpu_s": round(usage.ru_utime + usage.ru_stime, 1), "rc": proc.returncode,
-           "out": log.read_text(encoding="utf-8", errors="replace")}
+    rc, maxrss_kib, cpu = os.waitstatus_to_exitcode(status), usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    if figures.exists():  # the helper finished: its child's own figures
+        rc, maxrss_kib, cpu = json.loads(figures.read_text())
+        figures.unlink()
+    out = {"wall_s": round(wall, 2), "peak_gib": round(maxrss_kib / 2**20, 3),  # KiB on Linux
+           "cpu_s": round(cpu, 1), "rc": rc, "out": log.read_text(encoding="utf-8", errors="replace")}
     if stopped:
         out["stopped_over_gib"] = stopped[0]
     return out

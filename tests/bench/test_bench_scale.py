@@ -75,12 +75,11 @@ def _touch(mib: int) -> str:
 
 
 def test_stage_runner_reports_failure_and_peak(tmp_path):
-    # a child's peak may include what it shared with this process before exec; compare two
-    # children of the same parent, so that part cancels out
+    # this test process is large (pytest, pandas): the children's peaks must not include it
     two = bs.run_stage([sys.executable, "-c", _touch(200)], tmp_path / "a.log")
     four = bs.run_stage([sys.executable, "-c", _touch(400)], tmp_path / "b.log")
     assert two["rc"] == four["rc"] == 0
-    assert two["peak_gib"] >= 0.19 and four["peak_gib"] - two["peak_gib"] > 0.15  # 200 MiB = 0.195 GiB
+    assert 0.19 <= two["peak_gib"] < 0.3 and four["peak_gib"] - two["peak_gib"] > 0.15  # 200 MiB = 0.195 GiB
     # a grandchild's peak counts: the stage's memory includes what it spawned
     nested = bs.run_stage([sys.executable, "-c", "import subprocess, sys; subprocess.run([sys.executable, '-c', "
                            f"{_touch(400)!r}])"], tmp_path / "c.log")
