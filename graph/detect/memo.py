@@ -7,8 +7,8 @@ graph into clusters, describe each cluster. A :class:`Memo` sits at two of them:
   (``cooccurrence(focus_rows=...)``) and splices them into the pairs kept from the last run;
   the chance model (``expected``) is recomputed for all, since it is city-wide;
 * :meth:`Memo.get` / :meth:`Memo.put` keep each cluster's description keyed by its members'
-  ids; a cluster none of whose members has a new claim, or shares a group with one, is
-  described as before (``refresh`` re-derives what depends on the city-wide chance).
+  ids; a cluster with the same members as last run, none of whom has a new claim, is not
+  described again (what depends on the city-wide chance is recomputed by the detector).
 
 Everything is stored by input ids (claim ids, entity ids), never by frame row or code, since
 codes shift when claims are added. A memo without a previous state (``old is None``) is a full
@@ -27,6 +27,8 @@ run that records; both paths give the same output (``tests/graph/detect/test_inc
 """
 
 from __future__ import annotations
+
+import hashlib
 
 import numpy as np
 import pandas as pd
@@ -99,25 +101,25 @@ class Memo:
         cols = {c: pd.Series([], dtype="float64" if c == "weight" else "int64") for c in PAIR_COLUMNS}
         if old is None or len(old) == 0:
             return pd.DataFrame(cols)
-        index = pd.Index(self.f.labels[kind]).astype("string")
-        a = index.get_indexer(old["a"].astype("string"))
-        b = index.get_indexer(old["b"].astype("string"))
-        if (a < 0).any() or (b < 0).any():
-            raise StateMismatch(f"{self.name}: the kept pairs name {kind}s no longer in the claims")
-        out = pd.DataFrame({"a": a.astype(np.int64), "b": b.astype(np.int64)})
+        labels = self.f.labels[kind]
+        a = _lookup(labels, old["a"].to_numpy(dtype=object), f"{self.name}: the kept pairs' {kind}s")
+        b = _lookup(labels, old["b"].to_numpy(dtype=object), f"{self.name}: the kept pairs' {kind}s")
+        out = pd.DataFrame({"a": a, "b": b})
         for c in PAIR_COLUMNS[2:]:
             out[c] = old[c].to_numpy()
         return out
 
     # --- clusters ----------------------------------------------------------------
     def changed_entities(self, kind: str) -> np.ndarray:
-        """Codes of ``kind`` whose claims or groups changed: the focus of the pair counting plus
-        everyone with a new claim (a new claim outside every group still changes a history)."""
-        own = getattr(self.f, kind)[self.new_rows] if self.new_rows is not None else np.array([], dtype=np.int64)
-        return np.unique(np.r_[self._focus.get(kind, np.array([], dtype=np.int64)), own.astype(np.int64)])
+        """Codes of ``kind`` with a claim in the new batches: the only ones whose history changed."""
+        if self.new_rows is None:
+            return np.array([], dtype=np.int64)
+        return np.unique(getattr(self.f, kind)[self.new_rows].astype(np.int64))
 
     def dirty(self, kind: str, members: np.ndarray, extra: bool = False) -> bool:
-        """Must a cluster with these ``kind`` codes be described afresh?"""
+        """Must a cluster with these ``kind`` codes be described afresh? Yes in a full run, when
+        the detector knows a reason (``extra``), or when one of the members has a new claim: a
+        description reads its members' claims (and the pairs, whose chance is recomputed)."""
         if not self.incremental or extra:
             return True
         key = f"_changed_{kind}"
@@ -125,17 +127,32 @@ class Memo:
             self._cache[key] = self.changed_entities(kind)
         return bool(np.isin(np.asarray(members, dtype=np.int64), self._cache[key]).any())
 
+    def inside_digest(self, kind: str, members: np.ndarray) -> str:
+        """A digest of the pairs among ``members`` (ids and counts, not the chance): a detector
+        that cuts a cluster by its pairs' weights must describe it again when they changed."""
+        inside = self._within(members)
+        labels = self.f.labels[kind]
+        h = hashlib.sha256()
+        for col in (labels[inside.a.to_numpy()], labels[inside.b.to_numpy()]):
+            h.update("\x1f".join(map(str, col)).encode("utf-8"))
+        for c in ("days", "places", "tour_days"):
+            h.update(inside[c].to_numpy(dtype=np.int64).tobytes())
+        h.update(inside["weight"].to_numpy(dtype=np.float64).tobytes())
+        return h.hexdigest()
+
     def key(self, kind: str, members: np.ndarray, space: str = "") -> str:
         return space + _SEP.join(self.f.ids(kind, members))
 
-    def get(self, kind: str, members: np.ndarray, extra: bool = False, space: str = ""):
+    def get(self, kind: str, members: np.ndarray, extra: bool = False, space: str = "", check=None):
         """The stored description of a clean cluster, or None when it must be described
-        (``extra``: the detector knows of another reason; ``space`` keeps two detectors that
-        share a memo apart)."""
+        (``extra``: the detector knows of another reason; ``check``: the kept item must pass it;
+        ``space`` keeps two detectors that share a memo apart)."""
         self.stats["clusters"] += 1
         if self.dirty(kind, members, extra):
             return None
         got = self.old.get("items", {}).get(self.key(kind, members, space))
+        if got is not None and check is not None and not check(got):
+            got = None
         if got is not None:
             self.stats["reused"] += 1
         return got
@@ -144,6 +161,13 @@ class Memo:
         self.items[self.key(kind, members, space)] = value
         if described:
             self.stats["described"] += 1
+
+    def _within(self, members) -> pd.DataFrame:
+        from graph.detect.projections import PairIndex
+
+        if self._cache.get("_index_of") is not self.pair_table:
+            self._cache["_index"], self._cache["_index_of"] = PairIndex(self.pair_table), self.pair_table
+        return self._cache["_index"].within(members)
 
     def record(self) -> dict:
         """What the next run needs: the pairs by ids and every cluster's description."""
@@ -159,34 +183,28 @@ class Memo:
         return encode_candidate(self.f, c)
 
     def decode(self, d: dict) -> Candidate:
-        return decode_candidate(self.f, d, self._rows_index())
+        return decode_candidate(self.f, d, self.name)
 
-    def rows(self, claim_ids: list[str]) -> np.ndarray:
-        """Frame rows of kept claim ids, ascending."""
-        rows = self._rows_index().get_indexer(pd.Index(claim_ids, dtype=object))
-        if (rows < 0).any():
-            raise StateMismatch(f"{self.name}: kept claims are no longer in the workspace")
-        return np.sort(rows.astype(np.int64))
+    def rows(self, claim_ids: list[str], minutes: list[int]) -> np.ndarray:
+        """Frame rows of kept claims (ids and settlement minutes, as :meth:`encode` keeps them),
+        ascending. Rows are in settlement order, so each is found by a binary search on the
+        minute and a comparison of the few ids settled that minute: no city-sized hash table."""
+        return _find_rows(self.f, claim_ids, minutes, self.name)
+
+    def positions(self, kind: str, ids: list[str]) -> np.ndarray:
+        """Codes of kept entity ids, in the order given (repeats kept)."""
+        return _lookup(self.f.labels[kind], np.asarray(ids, dtype=object), f"{self.name}: kept {kind}s")
 
     def codes(self, kind: str, ids: list[str]) -> np.ndarray:
-        """Codes of kept entity ids, ascending."""
-        codes = pd.Index(self.f.labels[kind]).get_indexer(pd.Index(ids, dtype=object))
-        if (codes < 0).any():
-            raise StateMismatch(f"{self.name}: kept {kind}s are no longer in the claims")
-        return np.sort(codes.astype(np.int64))
-
-    def _rows_index(self) -> pd.Index:
-        if "_rows_index" not in self._cache:
-            self._cache["_rows_index"] = pd.Index(self.f.claim_id)
-        return self._cache["_rows_index"]
+        """Codes of kept entity ids, ascending (labels are sorted, so a binary search finds them)."""
+        return _find_codes(self.f.labels[kind], ids, f"{self.name}: kept {kind}s")
 
     # --- chance, recomputed for a kept description --------------------------------
     def inside_sync(self, kind: str, members: np.ndarray) -> float:
         """-log10 chance of the pairs inside ``members`` (the detectors' own formula)."""
         from graph.detect.frame import log10_poisson_sf
 
-        p = self.pair_table
-        inside = p[p.a.isin(members) & p.b.isin(members)]
+        inside = self._within(members)
         return log10_poisson_sf(float(inside.days.sum()), float(inside.expected.sum()))
 
 
@@ -200,8 +218,10 @@ def _ev(e: Evidence) -> list:
 
 
 def encode_candidate(f, c: Candidate) -> dict:
-    """A candidate by input ids (JSON-ready)."""
+    """A candidate by input ids (JSON-ready); ``t`` holds each claim's settlement minute, by which
+    :func:`decode_candidate` finds it again."""
     d = {"pattern": c.pattern, "detector": c.detector, "rows": f.claim_ids(c.rows),
+         "t": f.minute[np.unique(c.rows)].tolist(),
          "evidence": [_ev(e) for e in c.evidence], "legit": [_ev(e) for e in c.legit],
          "strength": float(c.strength), "synchrony": float(c.synchrony), "repeats": int(c.repeats),
          "roles": dict(c.roles), "detectors": list(c.detectors)}
@@ -210,19 +230,46 @@ def encode_candidate(f, c: Candidate) -> dict:
     return d
 
 
-def decode_candidate(f, d: dict, rows_index: pd.Index) -> Candidate:
-    """A candidate on frame ``f`` from :func:`encode_candidate`'s dict; ``rows_index`` maps claim
-    ids to rows (``pd.Index(f.claim_id)``)."""
-    rows = rows_index.get_indexer(pd.Index(d["rows"], dtype=object))
-    if (rows < 0).any():
-        raise StateMismatch(f"a kept {d['detector']} candidate cites claims no longer in the workspace")
-    members = {}
-    for k in KINDS:
-        codes = pd.Index(f.labels[_KIND_OF[k]]).get_indexer(pd.Index(d[k], dtype=object)) if d[k] else np.array([], dtype=np.int64)
-        if (codes < 0).any():
-            raise StateMismatch(f"a kept {d['detector']} candidate names {k} no longer in the claims")
-        members[k] = codes
+def decode_candidate(f, d: dict, what: str = "memo") -> Candidate:
+    """A candidate on frame ``f`` from :func:`encode_candidate`'s dict."""
+    rows = _find_rows(f, d["rows"], d["t"], what)
+    members = {k: _find_codes(f.labels[_KIND_OF[k]], d[k], f"{what}: kept {k}") for k in KINDS}
     return Candidate(d["pattern"], d["detector"], rows=rows, **members,
                      evidence=[Evidence(*e) for e in d["evidence"]], legit=[Evidence(*e) for e in d["legit"]],
                      strength=d["strength"], synchrony=d["synchrony"], repeats=d["repeats"], roles=dict(d["roles"]),
                      detectors=list(d["detectors"]))
+
+
+def _find_codes(labels: np.ndarray, ids: list[str], what: str) -> np.ndarray:
+    """Codes of ``ids`` (sorted, as a candidate holds them)."""
+    return np.sort(_lookup(labels, np.asarray(ids, dtype=object), what)) if len(ids) else np.array([], dtype=np.int64)
+
+
+def _lookup(labels: np.ndarray, want: np.ndarray, what: str) -> np.ndarray:
+    """Positions of ``want`` in the sorted ``labels``, in order; StateMismatch when one is missing."""
+    pos = np.searchsorted(labels, want).astype(np.int64)
+    ok = pos < len(labels)
+    ok[ok] = labels[pos[ok]] == want[ok]
+    if not ok.all():
+        raise StateMismatch(f"{what} are no longer in the claims")
+    return pos
+
+
+def _find_rows(f, claim_ids: list[str], minutes: list[int], what: str) -> np.ndarray:
+    """Rows of claims by (settlement minute, id): frame rows are sorted by minute, then id."""
+    if not len(claim_ids):
+        return np.array([], dtype=np.int64)
+    t = np.asarray(minutes, dtype=np.int64)
+    want = np.asarray(claim_ids, dtype=object)
+    lo, hi = np.searchsorted(f.minute, t, "left"), np.searchsorted(f.minute, t, "right")
+    n = hi - lo
+    who = np.repeat(np.arange(len(t)), n)
+    pos = np.repeat(lo - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
+    got = f.claim_id.take(pos)  # a numpy or an Arrow column, whichever the frame holds
+    got = np.asarray(got.to_pylist() if hasattr(got, "to_pylist") else got, dtype=object)
+    hit = got == want[who]
+    rows = np.full(len(t), -1, dtype=np.int64)
+    rows[who[hit]] = pos[hit]
+    if (rows < 0).any():
+        raise StateMismatch(f"{what}: kept claims are no longer in the workspace")
+    return np.sort(rows)

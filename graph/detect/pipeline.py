@@ -110,8 +110,7 @@ def run(ws, out: str | Path | None = None, timings: dict | None = None, full: bo
     del claims
     new_rows = None
     if kept is not None:
-        new_ids = read_claims(ws, columns=["claim_id"], batches=new_batches)["claim_id"].astype("string")
-        new_rows = pd.Index(new_ids).get_indexer(pd.Index(f.claim_id).astype("string")) >= 0 if len(new_ids) else np.zeros(f.n, dtype=bool)
+        new_rows = _new_rows(f, read_claims(ws, columns=["claim_id"], batches=new_batches)["claim_id"])
     if timings is not None:
         timings["frame"] = round(time.perf_counter() - t0, 3)
     try:
@@ -141,6 +140,18 @@ def run(ws, out: str | Path | None = None, timings: dict | None = None, full: bo
     state.save(ws, now, seen, memos)
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     return rings
+
+
+def _new_rows(f, new_ids: pd.Series) -> np.ndarray:
+    """Which frame rows are the new batches' claims (boolean mask)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(new_ids):
+        return np.zeros(f.n, dtype=bool)
+    col = f.claim_id if isinstance(f.claim_id, (pa.Array, pa.ChunkedArray)) else pa.array(f.claim_id, type=pa.string())
+    hit = pc.is_in(col, value_set=pa.array(new_ids.astype(str).tolist(), type=pa.string()))
+    return np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
 
 
 MEMOS = ("card_bursts", "impersonation", "drug_tours", "communities")
