@@ -68,13 +68,17 @@ def tours(f, entity: str = "patient", rows_mask: np.ndarray | None = None, windo
     index = PairIndex(pairs)
     for top in clusters(pairs, min_size=min_size, max_size=150, weight="weight"):
         top = np.asarray(top)
-        kept = m.get(entity, top) if m else None
+        kept = digest = None
+        if m:
+            # a cluster without a tour is cut by its pairs' weights: changed weights, new cut
+            digest = m.inside_digest(entity, top)
+            kept = m.get(entity, top, check=lambda item: item["pairs"] == digest)
         if kept is not None:
-            found = [_decode(f, entity, d, m) for d in kept]
+            found = [_decode(f, entity, d, m) for d in kept["tours"]]
         else:
             found = _tours_of(f, entity, ent, index, top, window, min_places, min_size)
         if m:
-            m.put(entity, top, [_encode(f, entity, t) for t in found], described=kept is None)
+            m.put(entity, top, {"pairs": digest, "tours": [_encode(f, entity, t) for t in found]}, described=kept is None)
         out += found
     return out
 
@@ -100,7 +104,9 @@ def _tours_of(f, entity, ent, pairs, top, window, min_places, min_size) -> list[
 
 def _encode(f, entity: str, t: Tour) -> dict:
     st = t.stops.reset_index()
-    return {"members": f.ids(entity, t.members), "rows": f.claim_ids(t.rows), "places": t.places, "days": t.days,
+    rows = np.unique(t.rows)
+    return {"members": f.ids(entity, t.members), "rows": f.claim_ids(rows), "t": f.minute[rows].tolist(),
+            "places": t.places, "days": t.days,
             "stops": {"i": [str(x) for x in f.labels["institution"][st.i.to_numpy()]],
                       **{c: st[c].astype(int).tolist() for c in ("day", "members", "first", "last")}}}
 
@@ -108,9 +114,9 @@ def _encode(f, entity: str, t: Tour) -> dict:
 def _decode(f, entity: str, d: dict, m) -> Tour:
     """A kept tour on this frame; its chance is recomputed (it is city-wide)."""
     members = m.codes(entity, d["members"])
-    rows = m.rows(d["rows"])
+    rows = m.rows(d["rows"], d["t"])
     s = d["stops"]
-    inst = pd.Index(f.labels["institution"]).get_indexer(pd.Index(s["i"], dtype=object)).astype(np.int64)
+    inst = m.positions("institution", s["i"])
     stops = pd.DataFrame({"i": inst, "day": np.asarray(s["day"], dtype=np.int64), "members": np.asarray(s["members"], dtype=np.int64),
                           "first": np.asarray(s["first"], dtype=np.int64), "last": np.asarray(s["last"], dtype=np.int64)})
     stops = stops.set_index(["i", "day"])
