@@ -135,9 +135,14 @@ def run(ws, out: str | Path | None = None, timings: dict | None = None, full: bo
         write_rings_json(rings, out)
     day = f.date(int(f.day.max())) if f.n else None
     stats["alerts"] = alerts.write(ws, alerts.compare(previous, rings), day=day, first_run=previous is None)
+    t2 = time.perf_counter()
     _store(ws, rings)
     ws.bump_version()
+    t3 = time.perf_counter()
     state.save(ws, now, seen, memos)
+    if timings is not None:
+        timings["store_rings"] = round(t3 - t2, 3)
+        timings["keep_state"] = round(time.perf_counter() - t3, 3)
     stats["seconds"] = round(time.perf_counter() - t0, 3)
     return rings
 
