@@ -242,3 +242,13 @@ def test_state_refuses_removed_or_reordered_batches():
     assert state.fits(meta, now, ["b2", "b1"])[0] is False
     assert state.fits({**meta, "version": -1}, now, ["b1", "b2"])[0] is False
     assert state.fits(meta, {**now, "code": "other"}, ["b1", "b2"])[2].startswith("the detection code changed")
+
+
+def test_a_full_run_with_memos_gives_the_plain_detection(city):
+    """The memo path of a full run (recording) changes nothing: the pure ``detect`` agrees."""
+    from ingest.analytic import read_claims, read_reference
+
+    ws = city["full"]
+    refs = {k: read_reference(ws, k) for k in ("institutions", "doctors", "patients")}
+    plain = pipeline.detect(read_claims(ws), **refs)
+    assert _rings(plain) == _rings(pipeline.run(ws, full=True))
