@@ -272,115 +272,142 @@ class LadybugStore(CypherStore):
         unknown = set(settled) - set(_KIND_NODE)
         if unknown:
             raise ValueError(f"unknown reference kinds {sorted(unknown)}; known: {sorted(_KIND_NODE)}")
-        c = claims_table(claims)
+        # held in a list the worker empties, so the claims are freed once copied (a city-year's
+        # columns are gigabytes)
+        box = [claims_table(claims)]
+        del claims
         refs = {"institution": reference_table("institutions", institutions),
                 "doctor": reference_table("doctors", doctors),
                 "patient": reference_table("patients", patients)}
         settled_nodes = {_KIND_NODE[k] for k in settled}
+        stored = dict.fromkeys(("claims", *_PLURAL.values(), "rings"), 0)
+        stored.update({r["what"]: int(r["n"] or 0) for r in self._rows("counts")})
+        if not self._in_tx and not any(stored.values()) and not self.loaded_batches():
+            # First load into an empty graph: LadybugDB holds a transaction's copied rows in
+            # memory until it commits (3 GiB per million claims), so each COPY commits on its
+            # own and a failure puts the empty graph back instead of rolling back.
+            try:
+                return self._load(box, refs, settled_nodes, stored)
+            except BaseException:
+                self._recreate()
+                raise
         with self._transaction():
-            stored = dict.fromkeys(("claims", *_PLURAL.values()), 0)
-            stored.update({r["what"]: int(r["n"] or 0) for r in self._rows("counts")})
-            old = self._stored_ids("claim", c["claim_id"].combine_chunks(), stored["claims"])
-            new = c.filter(pc.invert(pc.is_in(c["claim_id"], value_set=old))) if len(old) else c
+            return self._load(box, refs, settled_nodes, stored)
 
-            # Entities: every id the new claims name, and every id of a reference file not settled.
-            wanted = {t: unique_ids(new[col]) for t, col in _ENTITY_COLUMN.items()}
-            for t, ref in refs.items():
-                if ref is not None and t not in settled_nodes:
-                    wanted[t] = unique_ids(wanted[t], ref["id"])
-            existing = {t: self._stored_ids(t, ids, stored[_PLURAL[t]]) for t, ids in wanted.items()}
-            fresh = {t: _minus(ids, existing[t]) for t, ids in wanted.items()}
-            for t in settled_nodes:
-                ref = refs.get(t)
-                if ref is None:
-                    continue
-                # a settled file was applied to every entity stored then: only new ones need it
-                keep = pc.is_in(ref["id"], value_set=fresh[t])
-                if t == "patient":
-                    keep = pc.or_(keep, pc.fill_null(pc.is_in(ref["card_id"], value_set=fresh["card"]), False))
-                if t == "doctor":
-                    keep = pc.or_(keep, pc.fill_null(pc.is_in(ref["institution_id"], value_set=fresh["institution"]),
-                                                    False))
-                refs[t] = ref.filter(keep)
-            if refs["patient"] is not None:
-                # cards the patients file names that no claim names
-                more = _minus(unique_ids(refs["patient"]["card_id"]), wanted["card"])
-                if len(more):
-                    known = self._stored_ids("card", more, stored["cards"])
-                    existing["card"] = pa.concat_arrays([existing["card"], known])
-                    fresh["card"] = pa.concat_arrays([fresh["card"], _minus(more, known)])
+    def _recreate(self) -> None:
+        """Delete the database files and create the empty schema again (after a failed first load)."""
+        self.close()
+        for f in self.dir.glob(DB_FILE + "*"):
+            f.unlink()
+        self._open()
+        self.ensure_schema()
 
-            for t in _ENTITY_COLUMN:
-                base = pa.table({"id": fresh[t].take(pc.array_sort_indices(fresh[t]))})
-                ref = refs.get(t)
-                if ref is not None:
-                    props = ref.drop_columns([c for c in ("card_id",) if c in ref.column_names])
-                    base = base.join(props, keys="id", join_type="left outer")
-                    if t not in settled_nodes:
-                        known = props.filter(pc.is_in(props["id"], value_set=existing[t]))
-                        self._write_rows(_MERGE_REF[t], conform(known, NODE_COLUMNS[t]))
-                self._copy(_COPY_NODE[t], conform(base, NODE_COLUMNS[t]))
+    def _load(self, box: list, refs: dict, settled_nodes: set, stored: dict) -> int:
+        c = box.pop()
+        old = self._stored_ids("claim", c["claim_id"].combine_chunks(), stored["claims"])
+        new = c.filter(pc.invert(pc.is_in(c["claim_id"], value_set=old))) if len(old) else c
+        del c
 
-            # Claims and their links.
-            self._copy(_COPY_NODE["claim"], conform(new.rename_columns(
-                ["id" if n == "claim_id" else n for n in new.column_names]), NODE_COLUMNS["claim"]))
-            for rel, (_, col) in CLAIM_RELS.items():
-                links = new.select(["claim_id", col])
-                self._copy(_COPY_REL[rel], links.filter(pc.is_valid(links[col])))
+        # Entities: every id the new claims name, and every id of a reference file not settled.
+        wanted = {t: unique_ids(new[col]) for t, col in _ENTITY_COLUMN.items()}
+        for t, ref in refs.items():
+            if ref is not None and t not in settled_nodes:
+                wanted[t] = unique_ids(wanted[t], ref["id"])
+        existing = {t: self._stored_ids(t, ids, stored[_PLURAL[t]]) for t, ids in wanted.items()}
+        fresh = {t: _minus(ids, existing[t]) for t, ids in wanted.items()}
+        for t in settled_nodes:
+            ref = refs.get(t)
+            if ref is None:
+                continue
+            # a settled file was applied to every entity stored then: only new ones need it
+            keep = pc.is_in(ref["id"], value_set=fresh[t])
+            if t == "patient":
+                keep = pc.or_(keep, pc.fill_null(pc.is_in(ref["card_id"], value_set=fresh["card"]), False))
+            if t == "doctor":
+                keep = pc.or_(keep, pc.fill_null(pc.is_in(ref["institution_id"], value_set=fresh["institution"]),
+                                                False))
+            refs[t] = ref.filter(keep)
+        if refs["patient"] is not None:
+            # cards the patients file names that no claim names
+            more = _minus(unique_ids(refs["patient"]["card_id"]), wanted["card"])
+            if len(more):
+                known = self._stored_ids("card", more, stored["cards"])
+                existing["card"] = pa.concat_arrays([existing["card"], known])
+                fresh["card"] = pa.concat_arrays([fresh["card"], _minus(more, known)])
 
-            # Pairs the reference files link even without claims (a card's holder, a doctor's
-            # registered institution), limited to entities that exist, as the Bolt store does.
-            registered: dict[str, pa.Table] = {}
-            if refs["patient"] is not None:
-                held = refs["patient"].filter(pc.is_valid(refs["patient"]["card_id"]))
-                registered["HOLDS"] = distinct_pairs(pa.table({"a": held["id"], "b": held["card_id"]}))
-            if refs["doctor"] is not None:
-                works = refs["doctor"].filter(pc.is_valid(refs["doctor"]["institution_id"]))
-                works = pa.table({"a": works["id"], "b": works["institution_id"]})
-                inst = pa.concat_arrays([fresh["institution"], existing["institution"]])
-                known_inst = pc.is_in(works["b"], value_set=inst)
-                if not pc.all(known_inst).as_py() and works.num_rows:
-                    # an institution neither claims nor the file name: may exist from an older load
-                    other = unique_ids(works["b"].filter(pc.invert(known_inst)))
-                    more = self._stored_ids("institution", other, stored["institutions"])
-                    known_inst = pc.or_(known_inst, pc.is_in(works["b"], value_set=more))
-                registered["WORKS_AT"] = distinct_pairs(works.filter(known_inst))
+        for t in _ENTITY_COLUMN:
+            base = pa.table({"id": fresh[t].take(pc.array_sort_indices(fresh[t]))})
+            ref = refs.get(t)
+            if ref is not None:
+                props = ref.drop_columns([c for c in ("card_id",) if c in ref.column_names])
+                base = base.join(props, keys="id", join_type="left outer")
+                if t not in settled_nodes:
+                    known = props.filter(pc.is_in(props["id"], value_set=existing[t]))
+                    self._write_rows(_MERGE_REF[t], conform(known, NODE_COLUMNS[t]))
+            self._copy(_COPY_NODE[t], conform(base, NODE_COLUMNS[t]))
 
-            # Browsing edges: copy pairs the graph lacks, add the new claims to the others.
-            for kind, (ta, tb, _, _) in EDGE_KINDS.items():
-                agg = aggregate_table(new, kind)
-                reg = registered.get(kind)
-                if reg is not None and reg.num_rows:
-                    # registration-only pairs join the table with no claims
-                    extra = reg.filter(pc.invert(pc.is_in(_pair_key(reg), value_set=_pair_key(agg))))
-                    if extra.num_rows:
-                        n = extra.num_rows
-                        extra = conform(extra.append_column("claims", pa.array([0] * n, pa.int64()))
-                                        .append_column("fund_amount", pa.array([0.0] * n))
-                                        .append_column("total_amount", pa.array([0.0] * n)), EDGE_COLUMNS)
-                        agg = pa.concat_tables([agg, extra])
-                if agg.num_rows == 0:
-                    continue
-                # only pairs of two entities that existed before this load can have an edge
-                both_old = pc.and_(pc.invert(pc.is_in(agg["a"], value_set=fresh[ta])),
-                                   pc.invert(pc.is_in(agg["b"], value_set=fresh[tb])))
-                have = self._stored_pairs(kind, agg.filter(both_old).select(["a", "b"]))
-                keys = _pair_key(agg)
-                is_old = pc.is_in(keys, value_set=have)
-                add = agg.filter(pc.invert(is_old))
-                columns = EDGE_COLUMNS
-                if kind == "WORKS_AT":
-                    reg_keys = _pair_key(reg) if reg is not None else pa.array([], pa.string())
-                    add = add.append_column("registered", pc.is_in(_pair_key(add), value_set=reg_keys))
-                    columns = EDGE_COLUMNS + ["registered"]
-                self._copy(_COPY_REL[kind], conform(add, columns))
-                old_rows = agg.filter(pc.and_(is_old, pc.greater(agg["claims"], 0)))
-                self._write_rows(_ADD_EDGE[kind], old_rows)
-                if kind == "WORKS_AT" and reg is not None:
-                    # existing pairs the doctors file names get their registered flag
-                    flag = agg.filter(pc.and_(is_old, pc.is_in(keys, value_set=reg_keys))).select(["a", "b"])
-                    self._write_rows("register_works_at", flag)
-        return int(new.num_rows)
+        # Claims and their links.
+        self._copy(_COPY_NODE["claim"], conform(new.rename_columns(
+            ["id" if n == "claim_id" else n for n in new.column_names]), NODE_COLUMNS["claim"]))
+        for rel, (_, col) in CLAIM_RELS.items():
+            links = new.select(["claim_id", col])
+            self._copy(_COPY_REL[rel], links.filter(pc.is_valid(links[col])))
+        new_claims = new.num_rows
+        new = new.select([*_ENTITY_COLUMN.values(), "settled_at", "fund_amount", "total_amount"])
+
+        # Pairs the reference files link even without claims (a card's holder, a doctor's
+        # registered institution), limited to entities that exist, as the Bolt store does.
+        registered: dict[str, pa.Table] = {}
+        if refs["patient"] is not None:
+            held = refs["patient"].filter(pc.is_valid(refs["patient"]["card_id"]))
+            registered["HOLDS"] = distinct_pairs(pa.table({"a": held["id"], "b": held["card_id"]}))
+        if refs["doctor"] is not None:
+            works = refs["doctor"].filter(pc.is_valid(refs["doctor"]["institution_id"]))
+            works = pa.table({"a": works["id"], "b": works["institution_id"]})
+            inst = pa.concat_arrays([fresh["institution"], existing["institution"]])
+            known_inst = pc.is_in(works["b"], value_set=inst)
+            if not pc.all(known_inst).as_py() and works.num_rows:
+                # an institution neither claims nor the file name: may exist from an older load
+                other = unique_ids(works["b"].filter(pc.invert(known_inst)))
+                more = self._stored_ids("institution", other, stored["institutions"])
+                known_inst = pc.or_(known_inst, pc.is_in(works["b"], value_set=more))
+            registered["WORKS_AT"] = distinct_pairs(works.filter(known_inst))
+
+        # Browsing edges: copy pairs the graph lacks, add the new claims to the others.
+        for kind, (ta, tb, _, _) in EDGE_KINDS.items():
+            agg = aggregate_table(new, kind)
+            reg = registered.get(kind)
+            if reg is not None and reg.num_rows:
+                # registration-only pairs join the table with no claims
+                extra = reg.filter(pc.invert(pc.is_in(_pair_key(reg), value_set=_pair_key(agg))))
+                if extra.num_rows:
+                    n = extra.num_rows
+                    extra = conform(extra.append_column("claims", pa.array([0] * n, pa.int64()))
+                                    .append_column("fund_amount", pa.array([0.0] * n))
+                                    .append_column("total_amount", pa.array([0.0] * n)), EDGE_COLUMNS)
+                    agg = pa.concat_tables([agg, extra])
+            if agg.num_rows == 0:
+                continue
+            # only pairs of two entities that existed before this load can have an edge
+            both_old = pc.and_(pc.invert(pc.is_in(agg["a"], value_set=fresh[ta])),
+                               pc.invert(pc.is_in(agg["b"], value_set=fresh[tb])))
+            have = self._stored_pairs(kind, agg.filter(both_old).select(["a", "b"]))
+            keys = _pair_key(agg)
+            is_old = pc.is_in(keys, value_set=have)
+            add = agg.filter(pc.invert(is_old))
+            columns = EDGE_COLUMNS
+            if kind == "WORKS_AT":
+                reg_keys = _pair_key(reg) if reg is not None else pa.array([], pa.string())
+                add = add.append_column("registered", pc.is_in(_pair_key(add), value_set=reg_keys))
+                columns = EDGE_COLUMNS + ["registered"]
+            self._copy(_COPY_REL[kind], conform(add, columns))
+            old_rows = agg.filter(pc.and_(is_old, pc.greater(agg["claims"], 0)))
+            self._write_rows(_ADD_EDGE[kind], old_rows)
+            if kind == "WORKS_AT" and reg is not None:
+                # existing pairs the doctors file names get their registered flag
+                flag = agg.filter(pc.and_(is_old, pc.is_in(keys, value_set=reg_keys))).select(["a", "b"])
+                self._write_rows("register_works_at", flag)
+        return int(new_claims)
 
 
 def _pair_key(table: pa.Table) -> pa.ChunkedArray:

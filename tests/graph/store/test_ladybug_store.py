@@ -112,3 +112,66 @@ def test_a_held_read_only_store_sees_later_loads_by_another_process(tmp_path, ci
         assert before is None or after.claims > before.claims
         sg = reader.neighbourhood("patient", patient, hops=1)
         assert sum(e.claims for e in sg.edges if e.kind == "VISITED") == after.claims
+
+
+def test_a_failed_first_load_leaves_an_empty_graph(tmp_path, city, monkeypatch):
+    """The first load copies without a transaction; a failure puts the empty graph back."""
+    from graph.store import ladybug_store
+
+    from .test_contract import answers
+
+    args = dict(institutions=city["institutions"], doctors=city["doctors"], patients=city["patients"])
+    with LadybugStore(tmp_path / "want") as s:
+        s.load(city["claims"], **args)
+        want = answers(s)
+    with LadybugStore(tmp_path / "g") as s:
+        empty = s.counts()
+
+        def boom(*a, **k):
+            raise RuntimeError("disk full")
+
+        monkeypatch.setattr(ladybug_store, "aggregate_table", boom)  # after nodes and claims were copied
+        with pytest.raises(RuntimeError, match="disk full"):
+            s.load(city["claims"], **args)
+        assert s.counts() == empty and s.loaded_batches() == set()
+        monkeypatch.undo()
+        assert s.load(city["claims"], **args) == len(city["claims"])
+        assert answers(s) == want
+
+
+def test_scanning_stored_ids_gives_the_same_graph_as_looking_them_up(tmp_path, city, monkeypatch):
+    """Large loads into a non-empty graph check ids and pairs by one scan; small ones by lookups."""
+    from graph.store import ladybug_store
+
+    from .test_contract import answers
+
+    c = city["claims"]
+    args = dict(institutions=city["institutions"], doctors=city["doctors"], patients=city["patients"])
+    got = []
+    for scan_from in (10**9, 1):
+        monkeypatch.setattr(ladybug_store, "_SCAN_FROM", scan_from)
+        with LadybugStore(tmp_path / f"g{scan_from}") as s:
+            s.load(c.iloc[::3])
+            s.load(c.iloc[:200], **args)
+            assert s.load(c, **args) == len(c) - len(set(c.index[::3]) | set(c.index[:200]))
+            got.append(answers(s))
+    assert got[0] == got[1]
+
+
+def test_settled_reference_files_reach_only_new_entities(tmp_path, city):
+    """A batch loaded with unchanged reference files gives the graph a full re-application gives."""
+    from .test_contract import answers
+
+    c = city["claims"]
+    args = dict(institutions=city["institutions"], doctors=city["doctors"], patients=city["patients"])
+    early = c[c["patient_id"] < "P020"]
+    with LadybugStore(tmp_path / "full") as s:
+        s.load(early, **args)
+        s.load(c, **args)
+        want, want_counts = answers(s), s.counts()
+    with LadybugStore(tmp_path / "settled") as s:
+        s.load(early, **args)
+        s.load(c, **args, settled=("institutions", "doctors", "patients"))
+        assert answers(s) == want and s.counts() == want_counts
+        with pytest.raises(ValueError, match="unknown reference kinds"):
+            s.load(c, settled=("wards",))
