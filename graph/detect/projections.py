@@ -64,12 +64,15 @@ def memberships(groups: list[np.ndarray], entity: np.ndarray, when: list[np.ndar
         ps.append(np.asarray(where[k])[ok].astype(np.int64) if where is not None else np.zeros(int(ok.sum()), dtype=np.int64))
         offset += int(g.max()) + 1 if len(g) else 0
     g, e, w, p = (np.concatenate(x) if x else np.array([], dtype=np.int64) for x in (gs, es, ws, ps))
+    del gs, es, ws, ps  # the per-grid pieces: as big as the result, let go before the sort
     n_e = int(e.max()) + 1 if len(e) else 1
     key = g * n_e + e
     order = np.argsort(key, kind="stable")
     ks = key[order]
+    del key
     first = order[np.r_[True, ks[1:] != ks[:-1]]] if len(ks) else order  # sorted by (g, e)
-    return pd.DataFrame({"g": g[first], "e": e[first], "when": w[first], "where": p[first]})
+    del order, ks
+    return pd.DataFrame({"g": g[first], "e": e[first], "when": w[first], "where": p[first]}, copy=False)
 
 
 def _dense(x: np.ndarray) -> tuple[np.ndarray, int]:
@@ -175,6 +178,9 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
         n = len(g)
         if n == 0:
             return empty
+    # every membership-long array not needed below is let go before the pairs are formed (at
+    # city-year scale each is some 240 MB)
+    del m, starts, sizes, gsize_all, ew, keep
     # pairs are formed a slice of days at a time and reduced to per-(pair, day) records, so
     # memory follows a fixed budget rather than the city's pair occurrences
     out = pair_counts(g, e, w_when, w_where, size_of)
