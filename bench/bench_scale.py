@@ -321,23 +321,31 @@ def bench_size(claims: int, args, work: Path) -> dict:
     n = int(truth["claims"])
 
     ws = work / f"ws-{label}"
-    if ws.exists():
-        shutil.rmtree(ws)
-    print(f"[{label}] ingest {n:,} claims ...", flush=True)
-    r = run_stage(rt + ["--home", str(ws), "ingest", str(city / "input"), "--json", "--no-progress"],
-                  logs / f"ingest-{label}.log", env, limit_gib=args.max_gib)
-    stages["ingest"] = r
-    m = re.search(r"analytic copy committed: [\d,]+ claims in ([\d.]+) s", r["out"])
-    if m:  # said before the graph load began, so known even when that load failed
-        stages["ingest.analytic"] = {"wall_s": float(m.group(1)), "rc": 0}
-    if r["rc"] == 0:
-        m = re.search(r"^\{.*\}\s*\Z", r["out"], re.S | re.M)
-        doc = json.loads(m.group(0)) if m else {}
-        secs = doc.get("seconds", {})
-        if secs:  # the analytic copy and the graph load, as the command timed them
-            stages["ingest.analytic"] = {"wall_s": secs["analytic"], "rc": 0}
-            stages["ingest.graph"] = {"wall_s": secs["graph"], "rc": 0}
-        stages["ingest"]["loaded"] = doc.get("loaded")
+    earlier = (args.earlier or {}).get(label)
+    if args.skip_ingest and earlier and (ws / "claims" / "_batches.json").exists():
+        # the workspace an earlier run of this size left: its ingest figures stand as they were
+        for key in ("ingest", "ingest.analytic", "ingest.graph"):
+            if key in earlier["stages"]:
+                stages[key] = dict(earlier["stages"][key], earlier_run=True)
+        r = stages.get("ingest", {"rc": None})
+    else:
+        if ws.exists():
+            shutil.rmtree(ws)
+        print(f"[{label}] ingest {n:,} claims ...", flush=True)
+        r = run_stage(rt + ["--home", str(ws), "ingest", str(city / "input"), "--json", "--no-progress"],
+                      logs / f"ingest-{label}.log", env, limit_gib=args.max_gib)
+        stages["ingest"] = r
+        m = re.search(r"analytic copy committed: [\d,]+ claims in ([\d.]+) s", r["out"])
+        if m:  # said before the graph load began, so known even when that load failed
+            stages["ingest.analytic"] = {"wall_s": float(m.group(1)), "rc": 0}
+        if r["rc"] == 0:
+            m = re.search(r"^\{.*\}\s*\Z", r["out"], re.S | re.M)
+            doc = json.loads(m.group(0)) if m else {}
+            secs = doc.get("seconds", {})
+            if secs:  # the analytic copy and the graph load, as the command timed them
+                stages["ingest.analytic"] = {"wall_s": secs["analytic"], "rc": 0}
+                stages["ingest.graph"] = {"wall_s": secs["graph"], "rc": 0}
+            stages["ingest"]["loaded"] = doc.get("loaded")
     # ingest commits the analytic copy before the graph load; detect reads that copy, so a graph
     # load that failed (e.g. stopped over --max-gib) still leaves detect something to measure
     if r["rc"] == 0 or (ws / "claims" / "_batches.json").exists():
@@ -408,14 +416,16 @@ def format_table(doc: dict) -> str:
             return "reused (not timed)"
         if s.get("rc") not in (0, None):
             why = f", stopped over {s['stopped_over_gib']:g} GiB" if s.get("stopped_over_gib") else ""
-            return f"FAILED (exit {s['rc']}{why}) after {s['wall_s']:.0f} s, {s.get('peak_gib', 0):.2f} GiB"
+            when = " (earlier run)" if s.get("earlier_run") else ""
+            return f"FAILED (exit {s['rc']}{why}) after {s['wall_s']:.0f} s, {s.get('peak_gib', 0):.2f} GiB{when}"
         txt = f"{s['wall_s']:.1f} s"
         if s.get("cpu_s"):  # on a shared machine CPU seconds say more than wall seconds
             txt += f" ({s['cpu_s']:.0f} s CPU)"
         if "peak_gib" in s:
             txt += f", {s['peak_gib']:.2f} GiB"
         txt += f", {n / max(s['wall_s'], 1e-9):,.0f}/s"
-        return txt + (" (when the city was made)" if s.get("reused") else "")
+        return txt + (" (when the city was made)" if s.get("reused") else "") + \
+            (" (earlier run)" if s.get("earlier_run") else "")
 
     for key, name in _ROWS:
         lines.append(f"| {name} | " + " | ".join(cell(r["stages"].get(key), r["claims"]) for r in runs) + " |")
@@ -519,6 +529,9 @@ def main(argv=None) -> int:
                     help="stop an ingest or detect stage holding more than this (default 14; the machine is shared)")
     ap.add_argument("--merge", action="store_true",
                     help="keep the other sizes already in OUT/scale.json (a size measured again replaces its row)")
+    ap.add_argument("--skip-ingest", action="store_true",
+                    help="with --keep and --merge: where KEEP/ws-<size> holds a committed analytic copy, keep the "
+                         "ingest figures scale.json has for that size and measure detect and the app only")
     ap.add_argument("--no-browser", dest="browser", action="store_false", help="skip bench_app.py in Chromium")
     ap.add_argument("--out", default=str(ROOT / "docs" / "bench"), help="where scale.json and scale.png go")
     ap.add_argument("--app-child", metavar="WS", help=argparse.SUPPRESS)
@@ -538,8 +551,12 @@ def main(argv=None) -> int:
            "budget": {"seconds": BUDGET_S, "peak_gib": BUDGET_GIB}, "runs": []}
     out = Path(args.out)
     kept = []
+    args.earlier = {}
+    if args.skip_ingest and not (args.keep and args.merge):
+        ap.error("--skip-ingest needs --keep (where the workspaces are) and --merge (where their ingest figures are)")
     if args.merge and (out / "scale.json").exists():
         old = json.loads((out / "scale.json").read_text(encoding="utf-8"))
+        args.earlier = {r["size"]: r for r in old.get("runs", [])}
         kept = [r for r in old.get("runs", []) if r["size"] not in {size_label(n) for n in sizes}]
         if old.get("machine"):
             doc["machine_earlier"] = old["machine"]  # the load may differ between the runs
