@@ -76,11 +76,9 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
         from graph.detect import engine
 
         spark = get_session(engine.current().spark)
-    with warnings.catch_warnings():
-        # pyspark 4.x warns that pandas 3 is not fully supported; this module hands over int64
-        # and bool columns only, and the tests hold its output equal to the pandas path's
-        warnings.simplefilter("ignore", FutureWarning)
-        obs = spark.createDataFrame(rows)
+    # handed over as an Arrow table: no pandas conversion on the way in (measured 1.5-3x faster
+    # than from the pandas frame at 520k rows)
+    obs = spark.createDataFrame(pa.Table.from_pandas(rows, preserve_index=False))
     parts = int(spark.conf.get("spark.sql.shuffle.partitions"))
     m = _memberships(F, obs, parts, min_place_degree).persist()
     cached = [m]
@@ -110,7 +108,8 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
             pairs = (pairs.join(fa, pairs["a"] == fa["fa"], "left").join(fb, pairs["b"] == fb["fb"], "left")
                      .where(F.col("fa").isNotNull() | F.col("fb").isNotNull()).drop("fa", "fb"))
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", FutureWarning)  # as above
+            # pyspark 4.x warns that pandas 3 is not fully supported; no pandas is involved here
+            warnings.simplefilter("ignore", FutureWarning)
             table = pairs.orderBy("a", "b").toArrow()
     finally:
         for df in cached:
@@ -153,8 +152,8 @@ def _memberships(F, obs, parts: int, min_place_degree: int):
     from pyspark.sql import Window
 
     m = (obs.repartition(parts, "g").groupBy("g", "e")
-         .agg(F.min(F.struct("pos", "when", "where")).alias("f"))  # the first observation: pos is unique
-         .select("g", "e", F.col("f.when").alias("when"), F.col("f.where").alias("where"))
+         # the first observation (pos is unique); min_by keeps a hash aggregate, min(struct) would sort
+         .agg(F.min_by("when", "pos").alias("when"), F.min_by("where", "pos").alias("where"))
          .withColumn("size", F.count(F.lit(1)).over(Window.partitionBy("g"))))
     m = m.repartition(parts, "e").withColumn("deg", F.size(F.collect_set("when").over(Window.partitionBy("e"))))
     if min_place_degree > 1:

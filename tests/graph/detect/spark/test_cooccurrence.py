@@ -104,5 +104,5 @@ def test_dispatch_by_engine(spark, monkeypatch):
     monkeypatch.setattr(module, "cooccurrence", lambda *a, **k: calls.append(k) or real(*a, spark=spark, **k))
     with engine.use("spark"):
         got = cooccurrence(grids, who, when, where, max_group=20)
-    assert calls == [{"max_group": 20, "min_group": 2, "min_degree": 1, "min_place_degree": 1}]
+    assert calls == [{"max_group": 20, "min_group": 2, "min_degree": 1, "min_place_degree": 1, "focus_rows": None}]
     pd.testing.assert_frame_equal(got, want, check_exact=True)
