@@ -61,6 +61,8 @@ def _load(city: Path):
 
 
 def _one(city: Path, rings_out: Path | None = None) -> dict:
+    import pyarrow as pa
+
     from graph.detect import pipeline
     from graph.detect.frame import ClaimFrame
     from graph.detect.merge import to_rings
@@ -75,6 +77,7 @@ def _one(city: Path, rings_out: Path | None = None) -> dict:
     t0, c0 = time.perf_counter(), time.process_time()
     f = ClaimFrame(claims, **refs)
     del claims
+    pa.default_memory_pool().release_unused()  # the table's buffers back to the system for numpy
     timings["frame"] = round(time.perf_counter() - t0, 3)
     cands = pipeline.candidates(f, timings)
     t1 = time.perf_counter()

@@ -64,7 +64,7 @@ _AMOUNTS = ("total_amount", "fund_amount")
 
 def _columns(claims) -> dict:
     """The columns a ClaimFrame reads, from a DataFrame or an Arrow table: id and code columns
-    as Arrow large strings, times as numpy datetime64 (NaT missing), amounts as float64 (NaN
+    as Arrow (large) strings, times as numpy datetime64 (NaT missing), amounts as float64 (NaN
     missing). Absent optional columns are left out."""
     if claims is None or len(claims) == 0:
         claims = pa.table({"claim_id": pa.array([], pa.large_string()), "patient_id": pa.array([], pa.large_string()),
@@ -78,7 +78,8 @@ def _columns(claims) -> dict:
         if isinstance(claims, pa.Table):
             col = claims[name]
             if name in _STRINGS:
-                out[name] = col.cast(pa.large_string())
+                # Arrow strings as they are (a cast would copy every id); anything else as text
+                out[name] = col if pa.types.is_string(col.type) or pa.types.is_large_string(col.type) else col.cast(pa.large_string())
             elif name in _TIMES:
                 out[name] = col.cast(pa.timestamp("ns")).to_numpy()
             else:
@@ -87,8 +88,7 @@ def _columns(claims) -> dict:
             col = claims[name]
             if name in _STRINGS:
                 arr = pa.array(col.astype("string"))  # Arrow-backed strings: no copy of the values
-                arr = arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
-                out[name] = arr.cast(pa.large_string())
+                out[name] = arr if isinstance(arr, pa.ChunkedArray) else pa.chunked_array([arr])
             elif name in _TIMES:
                 out[name] = pd.to_datetime(col, errors="coerce").to_numpy()
             else:
@@ -146,7 +146,7 @@ class ClaimFrame:
             s = cols.get(col)
             if kind == "card":
                 # the analytic copy fills it; raw frames may not
-                s = cols["patient_id"] if s is None else pc.coalesce(s, cols["patient_id"])
+                s = cols["patient_id"] if s is None else pc.coalesce(s, cols["patient_id"].cast(s.type))
             if s is None:
                 setattr(self, kind, np.full(n, -1, dtype=np.int32))
                 self.labels[kind] = np.array([], dtype=object)
@@ -156,7 +156,7 @@ class ClaimFrame:
             self.labels[kind] = uniq
         self.visit = np.full(n, -1, dtype=np.int8)
         if cols.get("visit_type") is not None:
-            kinds = pa.array(list(VISIT_CODES), type=pa.large_string())  # in code order 0, 1, 2
+            kinds = pa.array(list(VISIT_CODES), type=cols["visit_type"].type)  # in code order 0, 1, 2
             codes = pc.fill_null(pc.index_in(pc.utf8_lower(cols["visit_type"]), value_set=kinds), -1)
             self.visit = codes.to_numpy().astype(np.int8)[order]
         settled = settled[order]
@@ -171,6 +171,9 @@ class ClaimFrame:
         fund = cols["fund_amount"][order] if cols.get("fund_amount") is not None else np.full(n, np.nan)
         self.fund = np.where(np.isnan(fund), self.total, fund)
         del cols
+        # Arrow keeps freed buffers in its own pool, where numpy cannot reuse them: hand this
+        # build's scratch (sort indices, casts, codes) back now, not at the pool's leisure
+        pa.default_memory_pool().release_unused()
         self._patients(patients)
         self._institutions(institutions)
         self.doctors_ref = doctors
