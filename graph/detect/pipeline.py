@@ -108,6 +108,9 @@ def run(ws, out: str | Path | None = None, timings: dict | None = None, full: bo
     refs = {k: read_reference(ws, k) for k in ("institutions", "doctors", "patients")}
     f = ClaimFrame(claims, **refs)
     del claims
+    import pyarrow as pa  # Arrow keeps freed buffers in its pool: give the table's back, for numpy
+
+    pa.default_memory_pool().release_unused()
     new_rows = None
     if kept is not None:
         new_rows = _new_rows(f, read_claims(ws, columns=["claim_id"], batches=new_batches)["claim_id"])
