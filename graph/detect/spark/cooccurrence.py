@@ -76,8 +76,8 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
         from graph.detect import engine
 
         spark = get_session(engine.current().spark)
-    # handed over as an Arrow table: no pandas conversion on the way in (measured 1.5-3x faster
-    # than from the pandas frame at 520k rows)
+    # handed over as an Arrow table: no pandas conversion on the way in (faster than from the
+    # pandas frame in a quick measurement at 520k rows)
     obs = spark.createDataFrame(pa.Table.from_pandas(rows, preserve_index=False))
     parts = int(spark.conf.get("spark.sql.shuffle.partitions"))
     m = _memberships(F, obs, parts, min_place_degree).persist()
@@ -97,7 +97,7 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
             focus_groups = obs.where("focus").select("g").distinct()
             focus_df = m.join(focus_groups, "g", "left_semi").select("e").distinct().persist()
             cached.append(focus_df)
-            focus = np.sort(focus_df.toPandas()["e"].to_numpy().astype(np.int64))
+            focus = np.sort(focus_df.toArrow().column("e").to_numpy().astype(np.int64))
             hit = kept.join(focus_df, "e", "left_semi").select("g").distinct()
             kept = kept.join(hit, "g", "left_semi")
         pairs = _pairs(F, kept, parts)
