@@ -484,6 +484,13 @@ def plot(doc: dict, path: Path) -> None:
             xs, ys = zip(*pts)
             style = dict(lw=2.6, color="black") if key == "end_to_end" else dict(lw=1.5)
             ax.plot(xs, ys, marker="o", label=name.strip(), **style)
+    failed = [(r["claims"], s["wall_s"], name.strip(), s) for r in runs for key, name in _ROWS
+              if (s := r["stages"].get(key)) and s.get("rc") not in (0, None) and "wall_s" in s]
+    for x, y, name, s in failed:  # a stage that failed is drawn where it stopped, and says why
+        ax.plot([x], [y], marker="x", ms=11, mew=2.5, color="crimson", ls="none")
+        why = f"stopped over {s['stopped_over_gib']:g} GiB" if s.get("stopped_over_gib") else f"exit {s['rc']}"
+        ax.annotate(f"{name} failed: {why}", (x, y), textcoords="offset points", xytext=(-10, -16), ha="right",
+                    fontsize=7.5, color="crimson")
     app_pts = [(r["claims"], r["stages"]["app"]["ring_first"]["max_s"]) for r in runs
                if r["stages"].get("app", {}).get("ring_first")]
     if app_pts:
