@@ -3,8 +3,9 @@
 Starting a JVM costs seconds, so every projection in a run shares one session; :func:`stop` ends
 it (and it is stopped at interpreter exit). Defaults suit local mode on a small machine: two
 cores, no web UI, the driver bound to 127.0.0.1 (bureau networks are isolated, and nothing
-should listen beyond loopback), Arrow for the pandas hand-over. A cluster run sets ``master``
-and whatever Spark settings the cluster needs under ``conf``.
+should listen beyond loopback), Arrow for the hand-over. A cluster run sets ``master`` (the
+driver then binds where Spark chooses, since executors must reach it) and whatever Spark
+settings the cluster needs under ``conf``.
 
 >>> conf = spark_conf({"master": "local[4]", "shuffle_partitions": 4, "conf": {"spark.local.dir": "/scratch"}})
 >>> conf["spark.master"], conf["spark.sql.shuffle.partitions"], conf["spark.ui.enabled"], conf["spark.local.dir"]
@@ -70,6 +71,11 @@ def spark_conf(spark: dict | None = None) -> dict[str, str]:
         )
     conf = dict(_DEFAULTS)
     conf.update({_KEYS[k]: str(v) for k, v in spark.items()})
+    if not conf["spark.master"].startswith("local"):
+        # executors on other machines connect back to the driver: loopback would shut them out;
+        # Spark then picks the host's address, or the operator names one under conf
+        for key in ("spark.driver.host", "spark.driver.bindAddress"):
+            del conf[key]
     conf.update({str(k): str(v) for k, v in extra.items()})
     return conf
 

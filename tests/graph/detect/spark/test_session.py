@@ -13,9 +13,12 @@ from graph.detect.spark import session
 def test_settings_map_to_spark_conf():
     conf = session.spark_conf({"master": "spark://m:7077", "driver_memory": "8g", "conf": {"spark.executor.cores": 4}})
     assert conf["spark.master"] == "spark://m:7077" and conf["spark.driver.memory"] == "8g"
-    assert conf["spark.executor.cores"] == "4"
-    assert conf["spark.driver.bindAddress"] == "127.0.0.1" and conf["spark.ui.enabled"] == "false"
+    assert conf["spark.executor.cores"] == "4" and conf["spark.ui.enabled"] == "false"
     assert conf["spark.sql.execution.arrow.pyspark.enabled"] == "true"
+    assert "spark.driver.bindAddress" not in conf  # a cluster's executors must reach the driver
+    local = session.spark_conf({})
+    assert local["spark.master"] == "local[2]" and local["spark.driver.bindAddress"] == "127.0.0.1"
+    assert local["spark.driver.host"] == "127.0.0.1"
 
 
 def test_unknown_setting_is_named():
