@@ -173,14 +173,15 @@ def _kill_tree(pid: int) -> None:
             pass
 
 
-def run_stage(argv: list[str], log: Path, env: dict | None = None, limit_gib: float | None = None) -> dict:
+def run_stage(argv: list[str], log: Path, env: dict | None = None, limit_gib: float | None = None,
+              limit_s: float | None = None) -> dict:
     """Run one stage as a child process; wall seconds, peak RSS (GiB), exit code, its output.
 
     Output goes to ``log`` (a pipe could fill and stall the child while we wait on it). The peak
     is the stage's own (its children's too, when larger), not this process's. With
     ``limit_gib`` the stage is stopped once it and its children hold more than that (on a shared
     machine a stage outgrowing memory should fail alone, not have the kernel kill a neighbour);
-    ``stopped_over_gib`` then says so.
+    ``stopped_over_gib`` then says so; likewise ``limit_s`` and ``stopped_after_s``.
 
     >>> import sys, tempfile, pathlib
     >>> r = run_stage([sys.executable, "-c", "x = bytearray(50 * 2**20); x[::4096] = b'1' * 12800; print('ok')"],
@@ -199,12 +200,15 @@ def run_stage(argv: list[str], log: Path, env: dict | None = None, limit_gib: fl
 
         def watch():
             while not done.wait(0.5):
-                if _tree_rss_gib(proc.pid) > limit_gib:
-                    stopped.append(limit_gib)
+                if limit_gib and _tree_rss_gib(proc.pid) > limit_gib:
+                    stopped.append(("stopped_over_gib", limit_gib))
+                elif limit_s and time.perf_counter() - t0 > limit_s:
+                    stopped.append(("stopped_after_s", limit_s))
+                if stopped:
                     _kill_tree(proc.pid)
                     return
 
-        if limit_gib:
+        if limit_gib or limit_s:
             threading.Thread(target=watch, daemon=True).start()
         _, status, usage = os.wait4(proc.pid, 0)
         done.set()
@@ -216,7 +220,7 @@ def run_stage(argv: list[str], log: Path, env: dict | None = None, limit_gib: fl
     out = {"wall_s": round(wall, 2), "peak_gib": round(maxrss_kib / 2**20, 3),  # KiB on Linux
            "cpu_s": round(cpu, 1), "rc": rc, "out": log.read_text(encoding="utf-8", errors="replace")}
     if stopped:
-        out["stopped_over_gib"] = stopped[0]
+        out[stopped[0][0]] = stopped[0][1]
     return out
 
 
@@ -333,7 +337,7 @@ def bench_size(claims: int, args, work: Path) -> dict:
             shutil.rmtree(ws)
         print(f"[{label}] ingest {n:,} claims ...", flush=True)
         r = run_stage(rt + ["--home", str(ws), "ingest", str(city / "input"), "--json", "--no-progress"],
-                      logs / f"ingest-{label}.log", env, limit_gib=args.max_gib)
+                      logs / f"ingest-{label}.log", env, limit_gib=args.max_gib, limit_s=args.stage_timeout)
         stages["ingest"] = r
         m = re.search(r"analytic copy committed: [\d,]+ claims in ([\d.]+) s", r["out"])
         if m:  # said before the graph load began, so known even when that load failed
@@ -351,7 +355,7 @@ def bench_size(claims: int, args, work: Path) -> dict:
     if r["rc"] == 0 or (ws / "claims" / "_batches.json").exists():
         print(f"[{label}] detect ...", flush=True)
         stages["detect"] = run_stage(rt + ["--home", str(ws), "detect", "--top", "0"], logs / f"detect-{label}.log", env,
-                                     limit_gib=args.max_gib)
+                                     limit_gib=args.max_gib, limit_s=args.stage_timeout)
     if stages.get("detect", {}).get("rc") == 0:
         print(f"[{label}] app queries ...", flush=True)
         r = run_stage([sys.executable, __file__, "--app-child", str(ws), "--rings", str(args.rings)],
@@ -415,7 +419,8 @@ def format_table(doc: dict) -> str:
         if s.get("reused") and "wall_s" not in s:
             return "reused (not timed)"
         if s.get("rc") not in (0, None):
-            why = f", stopped over {s['stopped_over_gib']:g} GiB" if s.get("stopped_over_gib") else ""
+            why = (f", stopped over {s['stopped_over_gib']:g} GiB" if s.get("stopped_over_gib") else
+                   f", not done in {s['stopped_after_s']:g} s" if s.get("stopped_after_s") else "")
             when = " (earlier run)" if s.get("earlier_run") else ""
             return f"FAILED (exit {s['rc']}{why}) after {s['wall_s']:.0f} s, {s.get('peak_gib', 0):.2f} GiB{when}"
         txt = f"{s['wall_s']:.1f} s"
@@ -488,7 +493,8 @@ def plot(doc: dict, path: Path) -> None:
               if (s := r["stages"].get(key)) and s.get("rc") not in (0, None) and "wall_s" in s]
     for x, y, name, s in failed:  # a stage that failed is drawn where it stopped, and says why
         ax.plot([x], [y], marker="x", ms=11, mew=2.5, color="crimson", ls="none")
-        why = f"stopped over {s['stopped_over_gib']:g} GiB" if s.get("stopped_over_gib") else f"exit {s['rc']}"
+        why = (f"stopped over {s['stopped_over_gib']:g} GiB" if s.get("stopped_over_gib") else
+               f"not done in {s['stopped_after_s']:g} s" if s.get("stopped_after_s") else f"exit {s['rc']}")
         ax.annotate(f"{name} failed: {why}", (x, y), textcoords="offset points", xytext=(-10, -16), ha="right",
                     fontsize=7.5, color="crimson")
     app_pts = [(r["claims"], r["stages"]["app"]["ring_first"]["max_s"]) for r in runs
@@ -534,6 +540,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rings", type=int, default=5, help="rings to open in the app stages (default 5)")
     ap.add_argument("--max-gib", type=float, default=14.0,
                     help="stop an ingest or detect stage holding more than this (default 14; the machine is shared)")
+    ap.add_argument("--stage-timeout", type=float, default=None, metavar="S",
+                    help="stop an ingest or detect stage still running after S seconds (recorded as not done)")
     ap.add_argument("--merge", action="store_true",
                     help="keep the other sizes already in OUT/scale.json (a size measured again replaces its row)")
     ap.add_argument("--skip-ingest", action="store_true",

@@ -97,3 +97,9 @@ def test_stage_over_its_memory_limit_is_stopped(tmp_path):
                                                      "load_avg": [0, 0, 0]},
                                         "runs": [{"size": "1m", "claims": 10**6, "patients": 1, "end_to_end": None,
                                                   "stages": {"detect": r}}]})
+
+
+def test_stage_over_its_time_limit_is_stopped(tmp_path):
+    r = bs.run_stage([sys.executable, "-c", "import time; time.sleep(30); print('survived')"], tmp_path / "t.log",
+                     limit_s=1.5)
+    assert r["rc"] != 0 and r["stopped_after_s"] == 1.5 and r["wall_s"] < 20 and "survived" not in r["out"]
