@@ -270,6 +270,11 @@ class LadybugStore(CypherStore):
         return _pair_key(pa.table({"a": pa.array([r["a"] for r in found], pa.string()),
                                    "b": pa.array([r["b"] for r in found], pa.string())}))
 
+    def _write_table(self, name: str, table: pa.Table) -> None:
+        """Run a ``LOAD FROM $rows`` update with the table's columns as ``k_<column>``."""
+        if table.num_rows:
+            self._write(name, rows=table.rename_columns(["k_" + c for c in table.column_names]))
+
     def _write_rows(self, name: str, table: pa.Table) -> None:
         for i in range(0, table.num_rows, _CHUNK):
             self._write(name, rows=table.slice(i, _CHUNK).to_pylist())
@@ -358,7 +363,7 @@ class LadybugStore(CypherStore):
                 base = base.join(props, keys="id", join_type="left outer")
                 if t not in settled_nodes:
                     known = props.filter(pc.is_in(props["id"], value_set=existing[t]))
-                    self._write_rows(_MERGE_REF[t], conform(known, NODE_COLUMNS[t]))
+                    self._write_table(_MERGE_REF[t], conform(known, NODE_COLUMNS[t]))
             self._copy(_COPY_NODE[t], conform(base, NODE_COLUMNS[t]))
 
         # Claims and their links.
@@ -417,7 +422,7 @@ class LadybugStore(CypherStore):
                 columns = EDGE_COLUMNS + ["registered"]
             self._copy(_COPY_REL[kind], conform(add, columns))
             old_rows = agg.filter(pc.and_(is_old, pc.greater(agg["claims"], 0)))
-            self._write_rows(_ADD_EDGE[kind], old_rows)
+            self._write_table(_ADD_EDGE[kind], old_rows)
             if kind == "WORKS_AT" and reg is not None:
                 # existing pairs the doctors file names get their registered flag
                 flag = agg.filter(pc.and_(is_old, pc.is_in(keys, value_set=reg_keys))).select(["a", "b"])
