@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 from graph.store.arrow_frames import (
     EDGE_COLUMNS, aggregate_table, claims_table, conform, distinct_pairs, reference_table, unique_ids,
 )
-from graph.store.cypher_store import CypherStore, _conform, pair_lists
+from graph.store.cypher_store import CypherStore, _conform
 from graph.store.frames import CLAIM_RELS, EDGE_KINDS, NODE_COLUMNS
 from queries.loader import Query
 from ringtrace.errors import StoreError
@@ -51,13 +51,16 @@ _COPY_REL = {"BY": "copy_by", "WITH_CARD": "copy_with_card", "AT": "copy_at", "P
 _ADD_EDGE = {"HOLDS": "add_holds", "TREATED": "add_treated", "VISITED": "add_visited",
              "USED_AT": "add_used_at", "WORKS_AT": "add_works_at"}
 _MERGE_REF = {"patient": "merge_patients", "doctor": "merge_doctors", "institution": "merge_institutions"}
-_PAIR_PARAM = {"HOLDS": "holds", "TREATED": "treated", "VISITED": "visited", "USED_AT": "used_at",
-               "WORKS_AT": "works_at"}
 _SCAN_FROM = 20_000  # ids (or pairs) to check from which one scan of the stored ones beats lookups
 _ALL_IDS = {"claim": "all_claim_ids", "patient": "all_patient_ids", "card": "all_card_ids",
             "doctor": "all_doctor_ids", "institution": "all_institution_ids"}
 _ALL_PAIRS = {"HOLDS": "all_holds_pairs", "TREATED": "all_treated_pairs", "VISITED": "all_visited_pairs",
               "USED_AT": "all_used_at_pairs", "WORKS_AT": "all_works_at_pairs"}
+_STORED_IDS = {"claim": "stored_claim_ids", "patient": "stored_patient_ids", "card": "stored_card_ids",
+               "doctor": "stored_doctor_ids", "institution": "stored_institution_ids"}
+_STORED_PAIRS = {"HOLDS": "stored_holds_pairs", "TREATED": "stored_treated_pairs",
+                 "VISITED": "stored_visited_pairs", "USED_AT": "stored_used_at_pairs",
+                 "WORKS_AT": "stored_works_at_pairs"}
 _ENTITY_COLUMN = {"patient": "patient_id", "card": "card_id", "doctor": "doctor_id", "institution": "institution_id"}
 _KIND_NODE = {"patients": "patient", "doctors": "doctor", "institutions": "institution"}
 
@@ -242,16 +245,8 @@ class LadybugStore(CypherStore):
         if len(ids) >= _SCAN_FROM:
             every = self._arrow_rows(_ALL_IDS[t])["id"].combine_chunks()
             return ids.filter(pc.is_in(ids, value_set=every))
-        found: list[str] = []
-        values = ids.to_pylist()
-        empty = {p: [] for p in _PLURAL.values()}
-        for i in range(0, len(values), _CHUNK):
-            part = values[i : i + _CHUNK]
-            if t == "claim":
-                found += [r["id"] for r in self._rows("existing_claims", ids=part)]
-            else:
-                found += [r["id"] for r in self._rows("existing_entities", **dict(empty, **{_PLURAL[t]: part}))]
-        return pa.array(found, pa.string())
+        got = self._arrow_rows(_STORED_IDS[t], rows=pa.table({"k_id": ids}))
+        return got["id"].combine_chunks().cast(pa.string()) if got.num_rows else pa.array([], pa.string())
 
     def _stored_pairs(self, kind: str, pairs: pa.Table) -> pa.Array:
         """Pair keys (:func:`_pair_key`) of the (a, b) rows that already have a ``kind`` edge."""
@@ -261,14 +256,8 @@ class LadybugStore(CypherStore):
             every = _pair_key(self._arrow_rows(_ALL_PAIRS[kind])).combine_chunks()
             keys = _pair_key(pairs)
             return keys.filter(pc.is_in(keys, value_set=every))
-        found: list[dict] = []
-        empty = {p: [] for p in _PAIR_PARAM.values()}
-        rows = pairs.select(["a", "b"]).to_pylist()
-        for i in range(0, len(rows), _CHUNK):
-            params = pair_lists(dict(empty, **{_PAIR_PARAM[kind]: rows[i : i + _CHUNK]}))
-            found += self._rows("existing_edges", **params)
-        return _pair_key(pa.table({"a": pa.array([r["a"] for r in found], pa.string()),
-                                   "b": pa.array([r["b"] for r in found], pa.string())}))
+        got = self._arrow_rows(_STORED_PAIRS[kind], rows=pairs.select(["a", "b"]).rename_columns(["k_a", "k_b"]))
+        return _pair_key(got).combine_chunks().cast(pa.string()) if got.num_rows else pa.array([], pa.string())
 
     def _write_table(self, name: str, table: pa.Table) -> None:
         """Run a ``LOAD FROM $rows`` update with the table's columns as ``k_<column>``."""
