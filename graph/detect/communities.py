@@ -130,6 +130,30 @@ def _meetings(f, members: np.ndarray, window: int = 240) -> np.ndarray:
     return d.row.to_numpy()[n >= 2]
 
 
+def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected component of each of ``n`` nodes joined by edges (a, b), numbered in the order
+    of each component's smallest node (the numbering igraph's ``connected_components`` gives).
+
+    scipy's sparse graph does this without a Python object per edge: building an igraph
+    ``Graph`` from a city's phone, address and card links took 1.2 s of a 1M-claim increment.
+
+    >>> _components(6, np.array([4, 0]), np.array([5, 2])).tolist()
+    [0, 1, 0, 2, 3, 3]
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    g = coo_matrix((np.ones(len(a), dtype=np.int8), (np.asarray(a, dtype=np.int64), np.asarray(b, dtype=np.int64))),
+                   shape=(n, n))
+    k, label = connected_components(g, directed=False)
+    # renumbered by smallest node, so the order does not rest on scipy's labelling
+    first = np.full(k, n, dtype=np.int64)
+    np.minimum.at(first, label, np.arange(n, dtype=np.int64))
+    rank = np.empty(k, dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(k)
+    return rank[label]
+
+
 def shared_identifiers(f, min_shared: int = 6) -> list[Candidate]:
     """Weakly connected components of patients linked by a shared phone, address or card."""
     m = len(f.p_phone)
@@ -153,8 +177,7 @@ def shared_identifiers(f, min_shared: int = 6) -> list[Candidate]:
     kind_of = links.kind.map(kind_rank).to_numpy(dtype=np.int64)
     node = links.node.to_numpy(dtype=np.int64)
     links["key"] = np.unique(kind_of * (int(node.max()) + 1) + node, return_inverse=True)[1].astype(np.int64) + m
-    g = ig.Graph(n=m + int(links.key.max()) + 1, edges=np.c_[links.p.to_numpy(), links.key.to_numpy()])
-    comp = np.asarray(g.connected_components().membership)
+    comp = _components(m + int(links.key.max()) + 1, links.p.to_numpy(), links.key.to_numpy())
     people_per = np.bincount(comp[:m], minlength=comp.max() + 1)
     with_card = np.zeros(len(people_per), dtype=bool)
     with_card[comp[links.p.to_numpy()[links.kind.to_numpy() == "card"]]] = True
