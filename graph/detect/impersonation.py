@@ -30,9 +30,10 @@ import numpy as np
 import pandas as pd
 
 from graph.detect.candidate import Candidate, evidence, money
+from graph.detect.memo import memo_for
 from graph.detect.tours import tours
 
-__all__ = ["detect", "flags", "diagnosis_rules"]
+__all__ = ["detect", "flags", "kept_flags", "diagnosis_rules"]
 
 FAR_KM = 20.0
 MAX_SPEED_KMH = 80.0
@@ -70,29 +71,37 @@ def diagnosis_rules(codes) -> pd.DataFrame:
     return pd.DataFrame({"sex": sex, "min_age": lo, "max_age": hi})
 
 
-def flags(f) -> pd.DataFrame:
+def flags(f, rows: np.ndarray | None = None) -> pd.DataFrame:
     """Per claim row: misfit (diagnosis vs holder's sex/age), far (from holder's home region),
     travel (impossible trip from or to the card's previous/next claim), shared (card settled
-    under several patients)."""
-    n = f.n
+    under several patients).
+
+    ``rows`` (ascending) restricts the answer to those rows, in that order; it must hold every
+    row of each card among them (travel and shared read a card's whole history), which
+    :func:`kept_flags` guarantees by asking for whole cards.
+    """
+    rows = np.arange(f.n) if rows is None else np.asarray(rows, dtype=np.int64)
+    n = len(rows)
     rules = diagnosis_rules(f.labels["diagnosis"])
     misfit = np.zeros(n, dtype=bool)
-    if len(rules):
-        d = np.where(f.diagnosis >= 0, f.diagnosis, 0)
-        has = f.diagnosis >= 0
-        sex = f.p_sex[f.patient]
-        age = f.age(np.arange(n))
+    if len(rules) and n:
+        diag = f.diagnosis[rows]
+        d = np.where(diag >= 0, diag, 0)
+        has = diag >= 0
+        sex = f.p_sex[f.patient[rows]]
+        age = f.age(rows)
         need = rules["sex"].to_numpy()[d]
         lo, hi = rules["min_age"].to_numpy()[d], rules["max_age"].to_numpy()[d]
         wrong_sex = (need > 0) & (sex > 0) & (sex != need)
         wrong_age = ~np.isnan(age) & ((age < lo) | (age > hi))
         misfit = has & (wrong_sex | wrong_age)
-    dist = f.home_distance_km(np.arange(n))
+    dist = f.home_distance_km(rows)
     far = np.nan_to_num(dist, nan=0.0) > FAR_KM
     travel = np.zeros(n, dtype=bool)
+    card = f.card[rows]
     if n > 1:
-        order = np.lexsort((f.minute, f.card))
-        c, t, i = f.card[order], f.minute[order], f.institution[order]
+        order = np.lexsort((f.minute[rows], card))
+        c, t, i = card[order], f.minute[rows][order], f.institution[rows][order]
         same = c[1:] == c[:-1]
         km = np.nan_to_num(_km(f, i[:-1], i[1:]), nan=0.0)
         hours = np.maximum((t[1:] - t[:-1]) / 60.0, 1 / 60)
@@ -101,12 +110,53 @@ def flags(f) -> pd.DataFrame:
         hit[:-1] |= fast
         hit[1:] |= fast
         travel[order] = hit
-    holders = pd.DataFrame({"c": f.card, "p": f.patient}).groupby("c")["p"].nunique()
+    holders = pd.DataFrame({"c": card, "p": f.patient[rows]}).groupby("c")["p"].nunique()
     shared = np.zeros(n, dtype=bool)
     if len(holders):
         many = holders.index.to_numpy()[holders.to_numpy() > 1]
-        shared = np.isin(f.card, many)
+        shared = np.isin(card, many)
     return pd.DataFrame({"misfit": misfit, "far": far, "travel": travel, "shared": shared})
+
+
+_FLAG_BITS = ("misfit", "far", "travel", "shared")
+
+
+def _pack(fl: pd.DataFrame) -> np.ndarray:
+    bits = np.zeros(len(fl), dtype=np.uint8)
+    for k, name in enumerate(_FLAG_BITS):
+        bits |= fl[name].to_numpy(dtype=bool).astype(np.uint8) << k
+    return bits
+
+
+def _unpack(bits: np.ndarray) -> pd.DataFrame:
+    return pd.DataFrame({name: (bits >> k) & 1 == 1 for k, name in enumerate(_FLAG_BITS)})
+
+
+def kept_flags(f, memo=None) -> pd.DataFrame:
+    """:func:`flags` of every row; in a daily increment only the rows of cards with a new claim
+    are flagged afresh and the rest are the last run's flags.
+
+    A claim's misfit and far flags read only the claim and its holder's reference row; travel
+    reads the card's previous and next claims and shared the card's holders, so they change
+    only on cards with a new claim. Old claims keep their relative order in the frame (it is
+    sorted by settlement time and claim id), so the kept flags fill the rows that are not new.
+    """
+    old = memo.old.get("arrays", {}).get("flags") if memo is not None and memo.incremental else None
+    if old is None:
+        bits = _pack(flags(f))
+    else:
+        from graph.detect.memo import StateMismatch
+
+        if len(old) != int((~memo.new_rows).sum()):
+            raise StateMismatch("impersonation: the kept per-claim flags do not match the kept claims")
+        bits = np.empty(f.n, dtype=np.uint8)
+        bits[~memo.new_rows] = old
+        rows = f.rows_of("card", memo.changed_entities("card"))
+        bits[rows] = _pack(flags(f, rows))
+        memo.stats["flagged_afresh"] = int(len(rows))
+    if memo is not None:
+        memo.arrays["flags"] = bits
+    return _unpack(bits)
 
 
 def _km(f, a, b):
@@ -119,7 +169,7 @@ def detect(f, fl: pd.DataFrame | None = None, min_size: int = 3) -> list[Candida
     """Candidate impersonation rings: cards whose flagged claims move together."""
     if f.n == 0:
         return []
-    fl = flags(f) if fl is None else fl
+    fl = kept_flags(f, memo_for(f, "impersonation")) if fl is None else fl
     flagged = (fl.misfit | fl.far | fl.travel | fl.shared).to_numpy()
     out = []
     for t in tours(f, entity="card", rows_mask=flagged, window=240, min_places=2, min_days=2, min_size=min_size,

@@ -60,6 +60,7 @@ class Memo:
         self.items: dict[str, object] = {}
         self.pair_table: pd.DataFrame | None = None
         self.pair_kind: str | None = None
+        self.arrays: dict[str, np.ndarray] = {}  # per-row results kept for the next run, by name
         self._focus: dict[str, np.ndarray] = {}
         self._cache: dict = {}
         self.stats = {"clusters": 0, "reused": 0, "described": 0, "pairs": 0, "pairs_recounted": 0, "focus": 0}
@@ -170,8 +171,11 @@ class Memo:
         return self._cache["_index"].within(members)
 
     def record(self) -> dict:
-        """What the next run needs: the pairs by ids and every cluster's description."""
+        """What the next run needs: the pairs by ids, every cluster's description and the
+        per-row arrays a detector kept (rows in frame order: settlement time, claim id)."""
         rec: dict = {"items": self.items}
+        if self.arrays:
+            rec["arrays"] = dict(self.arrays)
         if self.pair_table is not None:
             p = self.pair_table
             labels = self.f.labels[self.pair_kind]

@@ -2,7 +2,8 @@
 
 Layout: ``CURRENT`` names the folder of the last complete run (``run-<token>/``), which holds
 ``state.json`` (what the run saw: batches, fingerprints of the code, reference files and
-settings) and one ``memo-<name>.json`` (+ ``memo-<name>-pairs.parquet``) per detector memo
+settings) and one ``memo-<name>.json`` (+ ``memo-<name>-pairs.parquet`` and a
+``memo-<name>-<array>.npy`` per kept per-row array) per detector memo
 (:mod:`graph.detect.memo`). A run writes a new folder and then swaps ``CURRENT`` with one
 ``os.replace``, so a crash at any point leaves the previous state whole; folders that
 ``CURRENT`` does not name are removed afterwards.
@@ -30,6 +31,7 @@ import shutil
 import uuid
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["STATE_VERSION", "fingerprints", "fits", "load", "save", "clear"]
@@ -107,6 +109,7 @@ def load(ws, now: dict, batches: list[str]) -> tuple[dict | None, list[str], str
             pairs = d / f"memo-{name}-pairs.parquet"
             if pairs.exists():
                 rec["pairs"] = pd.read_parquet(pairs)
+            rec["arrays"] = {a: np.load(d / f"memo-{name}-{a}.npy", allow_pickle=False) for a in rec.pop("array_names", [])}
             memos[name] = rec
     except (OSError, ValueError, KeyError) as e:
         return None, [], f"the kept detection state could not be read ({type(e).__name__}: {e})"
@@ -126,6 +129,10 @@ def save(ws, now: dict, batches: list[str], memos: dict, extra: dict | None = No
             pairs = rec.pop("pairs", None)
             if pairs is not None:
                 pairs.to_parquet(tmp / f"memo-{mname}-pairs.parquet", index=False)
+            arrays = rec.pop("arrays", {})
+            for aname, arr in arrays.items():
+                np.save(tmp / f"memo-{mname}-{aname}.npy", np.asarray(arr), allow_pickle=False)
+            rec["array_names"] = sorted(arrays)
             (tmp / f"memo-{mname}.json").write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
         meta = {"version": STATE_VERSION, **now, "batches": list(batches), "memos": sorted(memos), **(extra or {})}
         (tmp / "state.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
