@@ -38,6 +38,7 @@ EDGE_COLUMNS = ["a", "b", "claims", "fund_amount", "total_amount", "first", "las
 ARROW_TYPES = {"birth_year": pa.int64(), "lat": pa.float64(), "lon": pa.float64(),
                "total_amount": pa.float64(), "fund_amount": pa.float64(), "claims": pa.int64(),
                "registered": pa.bool_()}
+_PREPARED = b"ringtrace.graph_claims"  # schema metadata: the table is claims_table's output already
 _ISO = {"settled_at": "s", "admitted_on": "D", "discharged_on": "D"}  # pandas unit of the ISO text
 
 
@@ -83,7 +84,11 @@ def claims_table(claims) -> pa.Table:
     filled with the patient's id where missing, times as ISO strings, amounts as float64.
     """
     if claims is None or isinstance(claims, pd.DataFrame):
-        return _from_pandas(prepare_claims(claims), list(CLAIM_COLUMNS))
+        return _mark(_from_pandas(prepare_claims(claims), list(CLAIM_COLUMNS)))
+    if (claims.schema.metadata or {}).get(_PREPARED) == b"1":
+        # built here already (sync_graph prepares a batch file by file): only pieces joined
+        # together may repeat a claim
+        return _mark(_first_of_each_claim(claims).combine_chunks())
     missing = [c for c in REQUIRED_CLAIM_COLUMNS if c not in claims.column_names]
     if missing:
         raise InputError(
@@ -110,14 +115,22 @@ def claims_table(claims) -> pa.Table:
             f"or settlement time; ingest quarantines such rows, so the analytic copy is inconsistent. "
             f"Re-run ringtrace ingest."
         )
-    table = pa.table(cols)
-    if pc.count_distinct(table["claim_id"]).as_py() < n:
-        # the first row of each claim id, in input order (as pandas drop_duplicates keep="first")
-        first = (table.select(["claim_id"]).append_column("_i", pa.array(range(n), pa.int64()))
-                 .group_by("claim_id", use_threads=False).aggregate([("_i", "min")]))
-        keep = first["_i_min"].combine_chunks()
-        table = table.take(pc.take(keep, pc.array_sort_indices(keep)))
-    return table.combine_chunks()
+    return _mark(_first_of_each_claim(pa.table(cols)).combine_chunks())
+
+
+def _first_of_each_claim(table: pa.Table) -> pa.Table:
+    """The first row of each claim id, in input order (as pandas drop_duplicates keep="first")."""
+    n = table.num_rows
+    if pc.count_distinct(table["claim_id"]).as_py() == n:
+        return table
+    first = (table.select(["claim_id"]).append_column("_i", pa.array(range(n), pa.int64()))
+             .group_by("claim_id", use_threads=False).aggregate([("_i", "min")]))
+    keep = first["_i_min"].combine_chunks()
+    return table.take(pc.take(keep, pc.array_sort_indices(keep)))
+
+
+def _mark(table: pa.Table) -> pa.Table:
+    return table.replace_schema_metadata({_PREPARED: b"1"})
 
 
 def _from_pandas(df: pd.DataFrame, columns) -> pa.Table:

@@ -34,13 +34,18 @@ def reference_version(kind: str, frame: pd.DataFrame) -> str:
 
 
 def _batch_claims(ws: Workspace, batch: str) -> pa.Table:
-    """One analytic batch's claims as an Arrow table (a city-year batch stays out of pandas)."""
+    """One analytic batch's claims as the store's rows, in Arrow (a city-year stays out of pandas).
+
+    Built file by file (one file per month), so a year's raw columns are never all in memory
+    beside the rows made from them.
+    """
+    from graph.store.arrow_frames import claims_table
     from ingest import analytic
 
     files = analytic.claim_files(ws, [batch])
     if not files:
-        return analytic.CLAIM_SCHEMA.empty_table()
-    return pa.concat_tables([pq.read_table(f, schema=analytic.CLAIM_SCHEMA) for f in files])
+        return claims_table(analytic.CLAIM_SCHEMA.empty_table())
+    return pa.concat_tables([claims_table(pq.read_table(f, schema=analytic.CLAIM_SCHEMA)) for f in files])
 
 
 def sync_graph(ws: Workspace, store=None) -> int:

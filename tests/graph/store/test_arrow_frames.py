@@ -69,3 +69,10 @@ def test_claims_lacking_a_required_value_are_refused(city):
         claims_table(pa.Table.from_pandas(bad, preserve_index=False))
     with pytest.raises(InputError, match="patient_id"):
         claims_table(_analytic(city["claims"]).drop_columns(["patient_id"]))
+
+
+def test_prepared_pieces_joined_together_are_not_cleaned_twice_but_deduplicated(city):
+    whole = claims_table(_analytic(_messy(city)))
+    joined = pa.concat_tables([whole.slice(0, 300), whole.slice(200)])  # rows 200-299 twice
+    again = claims_table(joined)
+    assert again.equals(whole) and again.schema.metadata == whole.schema.metadata
