@@ -44,10 +44,15 @@ def merge(candidates: list[Candidate], overlap: float = 0.5, same: float = 0.8) 
     order = sorted(candidates, key=lambda c: (NAMED_FIRST.get(c.pattern, 0), -c.strength, -len(c.rows),
                                               int(c.rows[0]) if len(c.rows) else -1, c.detector))
     rings: list[dict] = []
+    # which rings hold each person: only a ring sharing someone can take a candidate, so each
+    # candidate looks at those rings (in ring order, as a scan of all would) instead of every
+    # ring; a city-year has thousands of candidates (households with a shared card, mostly)
+    holding: dict[int, list[int]] = {}
     for c in order:
         people = set(_people(c).tolist())
         home = None
-        for r in rings:
+        near = sorted({k for x in people for k in holding.get(x, ())})
+        for r in (rings[k] for k in near):
             shared = len(people & r["people"])
             small = min(len(people), len(r["people"])) or 1
             if shared / small < overlap:
@@ -58,11 +63,15 @@ def merge(candidates: list[Candidate], overlap: float = 0.5, same: float = 0.8) 
                 home = r
                 break
         if home is None:
-            rings.append({"pattern": c.pattern, "people": set(people), "parts": [c]})
+            for x in people:
+                holding.setdefault(x, []).append(len(rings))
+            rings.append({"pattern": c.pattern, "people": set(people), "parts": [c], "k": len(rings)})
         else:
             home["parts"].append(c)
             # a community only lends evidence; it does not pull its other members in
             if c.pattern != "community":
+                for x in people - home["people"]:
+                    holding.setdefault(x, []).append(home["k"])
                 home["people"] |= people
     out = []
     for r in rings:
