@@ -130,6 +130,16 @@ def _meetings(f, members: np.ndarray, window: int = 240) -> np.ndarray:
     return d.row.to_numpy()[n >= 2]
 
 
+def _distinct(x: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of an int64 array.
+
+    >>> _distinct(np.array([5, 1, 5, 3])).tolist()
+    [1, 3, 5]
+    """
+    x = np.sort(x)
+    return x[np.r_[True, x[1:] != x[:-1]]] if len(x) else x
+
+
 def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Connected component of each of ``n`` nodes joined by edges (a, b), numbered in the order
     of each component's smallest node (the numbering igraph's ``connected_components`` gives).
@@ -159,61 +169,69 @@ def shared_identifiers(f, min_shared: int = 6) -> list[Candidate]:
     m = len(f.p_phone)
     if m == 0:
         return []
-    # card shared: patients whose claims used the same card
-    pc = pd.DataFrame({"p": f.patient, "c": f.card}).drop_duplicates()
-    holders = pc.groupby("c")["p"].transform("nunique").to_numpy()
-    pc = pc[holders > 1]
-    links = []
-    for kind, codes in (("phone", f.p_phone), ("address", f.p_address)):
+    # card shared: patients whose claims used the same card; distinct (patient, card) by one
+    # integer key (a pandas drop_duplicates and groupby over every claim cost twice as much)
+    n_card = int(f.card.max(initial=-1)) + 2
+    pair = _distinct((f.patient.astype(np.int64) + 1) * n_card + (f.card.astype(np.int64) + 1))
+    pc_p, pc_c = pair // n_card - 1, pair % n_card - 1
+    pc_many = np.bincount(pc_c + 1, minlength=n_card)[pc_c + 1] > 1
+    pc_p, pc_c = pc_p[pc_many], pc_c[pc_many]
+    # links as arrays: patient, node and kind, the kind coded by its name's rank (address 0,
+    # card 1, phone 2) so that an integer key sorts as the (kind name, id) pairs do
+    ADDRESS, CARD, PHONE = 0, 1, 2
+    lp, lnode, lkind = [], [], []
+    for kind, codes in ((PHONE, f.p_phone), (ADDRESS, f.p_address)):
         ok = np.flatnonzero(codes >= 0)
-        links.append(pd.DataFrame({"p": ok, "node": codes[ok].astype(np.int64), "kind": kind}))
-    links.append(pd.DataFrame({"p": pc.p.to_numpy(), "node": pc.c.to_numpy().astype(np.int64), "kind": "card"}))
-    links = pd.concat(links, ignore_index=True)
-    if links.empty:
+        lp.append(ok.astype(np.int64))
+        lnode.append(codes[ok].astype(np.int64))
+        lkind.append(np.full(len(ok), kind, dtype=np.int64))
+    lp.append(pc_p)
+    lnode.append(pc_c)
+    lkind.append(np.full(len(pc_p), CARD, dtype=np.int64))
+    lp, lnode, lkind = np.concatenate(lp), np.concatenate(lnode), np.concatenate(lkind)
+    if len(lp) == 0:
         return []
-    # one node per (kind, id), numbered in (kind, id) order; an integer key sorts the same as
-    # the (kind name, id) pairs and factorizes far faster than a MultiIndex
-    kind_rank = {k: r for r, k in enumerate(sorted(("phone", "address", "card")))}
-    kind_of = links.kind.map(kind_rank).to_numpy(dtype=np.int64)
-    node = links.node.to_numpy(dtype=np.int64)
-    links["key"] = np.unique(kind_of * (int(node.max()) + 1) + node, return_inverse=True)[1].astype(np.int64) + m
-    comp = _components(m + int(links.key.max()) + 1, links.p.to_numpy(), links.key.to_numpy())
+    key = np.unique(lkind * (int(lnode.max()) + 1) + lnode, return_inverse=True)[1].astype(np.int64) + m
+    comp = _components(m + int(key.max()) + 1, lp, key)
     people_per = np.bincount(comp[:m], minlength=comp.max() + 1)
     with_card = np.zeros(len(people_per), dtype=bool)
-    with_card[comp[links.p.to_numpy()[links.kind.to_numpy() == "card"]]] = True
+    with_card[comp[lp[lkind == CARD]]] = True
     # only groups too big for a household, or joined through a card, are worth a look
     chosen = np.flatnonzero((people_per >= 2) & ((people_per >= min_shared) | with_card))
-    links["comp"] = comp[links.p.to_numpy()]
     # each component's people and links as slices of one stable sort by component (looking
     # them up with a scan per component grows with the square of the city)
     people_order = np.argsort(comp[:m], kind="stable")
     people_start = np.searchsorted(comp[:m][people_order], np.arange(len(people_per) + 1))
-    links = links.iloc[np.argsort(links.comp.to_numpy(), kind="stable")]
-    link_start = np.searchsorted(links.comp.to_numpy(), np.arange(len(people_per) + 1))
+    lcomp = comp[lp]
+    by = np.argsort(lcomp, kind="stable")
+    lp, lnode, lkind = lp[by], lnode[by], lkind[by]
+    link_start = np.searchsorted(lcomp[by], np.arange(len(people_per) + 1))
     out = []
     for c in chosen:
         people = people_order[people_start[c]:people_start[c + 1]]
-        mine = links.iloc[link_start[c]:link_start[c + 1]]
-        via_card = mine[mine.kind == "card"]
+        lo, hi = link_start[c], link_start[c + 1]
+        mp, mnode, mkind = lp[lo:hi], lnode[lo:hi], lkind[lo:hi]
+        card_nodes = mnode[mkind == CARD]
         rows = f.rows_of("patient", people)
         ev = []
-        for kind, zh, en in (("phone", "联系电话", "phone number"), ("address", "住址", "address")):
-            part = mine[mine.kind == kind]
-            if part.empty:
+        for kind, zh, en in ((PHONE, "联系电话", "phone number"), (ADDRESS, "住址", "address")):
+            sel = mkind == kind
+            if not sel.any():
                 continue
-            top = part.node.value_counts()
+            part_node, part_p = mnode[sel], mp[sel]
+            top = pd.Series(part_node).value_counts()
             node, n = int(top.index[0]), int(top.iloc[0])
             if n < 2:
                 continue
-            label = f.p_phone_label[node] if kind == "phone" else f.p_address_label[node]
-            who = part.p[part.node == node].to_numpy()
+            label = f.p_phone_label[node] if kind == PHONE else f.p_address_label[node]
+            who = part_p[part_node == node]
             ev.append(evidence(f, f"{n} 名参保人登记了同一{zh} {label}", f"{n} insured people registered with the same {en} {label}",
                                rows[np.isin(f.patient[rows], who)], "identity"))
-        if not via_card.empty:
-            cards = np.unique(via_card.node.to_numpy())
+        if len(card_nodes):
+            cards = np.unique(card_nodes)
             r = rows[np.isin(f.card[rows], cards)]
             ev.append(evidence(f, f"{len(cards)} 张医保卡被多名参保人使用", f"{len(cards)} cards used under several insured people's ids", r, "identity"))
-        strength = 0.35 + 0.25 * (not via_card.empty)
+        strength = 0.35 + 0.25 * bool(len(card_nodes))
         out.append(Candidate.from_rows(f, "community", "shared_identifiers", rows, patients=people, evidence=ev,
                                        strength=strength, synchrony=0.0, repeats=int(len(np.unique(f.day[rows])))))
     return out

@@ -46,7 +46,8 @@ def merge(candidates: list[Candidate], overlap: float = 0.5, same: float = 0.8) 
     rings: list[dict] = []
     # which rings hold each person: only a ring sharing someone can take a candidate, so each
     # candidate looks at those rings (in ring order, as a scan of all would) instead of every
-    # ring; a city-year has thousands of candidates (households with a shared card, mostly)
+    # ring: candidates x rings grows with the square of the city (at 1M claims, 389
+    # candidates into 227 rings, 0.03 s either way; it is the city-year this is for)
     holding: dict[int, list[int]] = {}
     for c in order:
         people = set(_people(c).tolist())
