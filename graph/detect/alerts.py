@@ -38,10 +38,26 @@ def _people(r: Ring) -> set[str]:
     return {f"patient:{p}" for p in pats} if pats else {f"card:{c}" for c in r.members.get("cards") or []}
 
 
-def _match(r: Ring, old: list[Ring], old_people: list[set], old_claims: list[set]) -> int | None:
+def _index(sets: list[set]) -> dict:
+    """Which of ``sets`` hold each element (ascending positions)."""
+    out: dict = {}
+    for k, s in enumerate(sets):
+        for x in s:
+            out.setdefault(x, []).append(k)
+    return out
+
+
+def _match(r: Ring, old: list[Ring], old_people: list[set], old_claims: list[set],
+           by_person: dict | None = None, by_claim: dict | None = None) -> int | None:
     people, claims = _people(r), set(r.claim_ids)
     best, best_key = None, (0, 0)
-    for k, o in enumerate(old):
+    if by_person is None or by_claim is None:
+        near = range(len(old))
+    else:
+        # only an old ring sharing a person or a claim can match; looked at in the old order, as
+        # a scan of all would (rings x old rings grows with the square of the city)
+        near = sorted({k for x in people for k in by_person.get(x, ())} | {k for x in claims for k in by_claim.get(x, ())})
+    for k in near:
         sp, sc = len(people & old_people[k]), len(claims & old_claims[k])
         by_people = sp / (min(len(people), len(old_people[k])) or 1) >= 0.5 and sp > 0
         by_claims = sc / (min(len(claims), len(old_claims[k])) or 1) >= 0.5 and sc > 0
@@ -55,9 +71,10 @@ def compare(previous: list[Ring] | None, rings: list[Ring]) -> list[dict]:
     previous = previous or []
     old_people = [_people(o) for o in previous]
     old_claims = [set(o.claim_ids) for o in previous]
+    by_person, by_claim = _index(old_people), _index(old_claims)
     out = []
     for r in rings:
-        k = _match(r, previous, old_people, old_claims)
+        k = _match(r, previous, old_people, old_claims, by_person, by_claim)
         first = r.evidence[0] if r.evidence else None
         base = {"ring_id": r.ring_id, "pattern": r.pattern, "score": r.score, "people": len(_people(r)),
                 "claims": len(r.claim_ids), "fund_amount": r.fund_amount, "first_seen": r.first_seen,
