@@ -133,6 +133,9 @@ def test_an_increment_re_examines_only_what_the_new_claims_touch(city):
         recounted = sum(d["pairs_recounted"] for d in det.values())
         total = sum(d["pairs"] for d in det.values())
         assert recounted < total / 2, det
+        # impersonation's per-claim flags came from the kept state: only the new claims' cards
+        # were flagged afresh
+        assert s["new_claims"] <= det["impersonation"]["flagged_afresh"] < s["claims"] / 4, det
 
 
 def test_alerts_name_the_grown_ring_and_the_ring_the_last_day_completed(city):
