@@ -115,6 +115,9 @@ def main(argv=None) -> int:
     if args.max_claims is not None and len(claims) > args.max_claims:
         per_day = day.value_counts().sort_index()
         keep = per_day.index[per_day.cumsum().to_numpy() <= args.max_claims]
+        if len(keep) <= args.days:
+            p.error(f"--max-claims {args.max_claims:,} leaves {len(keep)} days of the city; the base and "
+                    f"--days {args.days} need at least {args.days + 1}")
         claims, day = claims[day <= keep[-1]], day[day <= keep[-1]]
     days = sorted(day.unique())
     last = days[-args.days:]
