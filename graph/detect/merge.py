@@ -23,11 +23,14 @@ R0001, R0002, ... so the same input always gives the same ids.
 
 from __future__ import annotations
 
+import hashlib
+
 import numpy as np
 
 from graph.detect.candidate import KINDS, Candidate
 from graph.detect.legit import assess
-from graph.detect.ring import Ring
+from graph.detect.memo import memo_for
+from graph.detect.ring import Evidence, Ring
 from graph.detect.scoring import scatter, score_parts
 
 __all__ = ["merge", "to_rings"]
@@ -119,13 +122,37 @@ def _dedupe(evidence):
     return out
 
 
+def _assess(f, c: Candidate, claim_ids: list[str], memo) -> tuple[float, list]:
+    """:func:`~graph.detect.legit.assess` of a merged ring, kept between runs (daily increments).
+
+    The legitimate reasons read only the ring's claims and its people's reference rows (and
+    the holders of an address or phone in the reference file, which an increment never
+    changes), so a ring with the same people and the same claims as a ring of the last run
+    gets the same penalty and reasons without looking again."""
+    if memo is None:
+        return assess(f, c.patients, c.rows)
+    key = hashlib.sha256("\x1e".join(["\x1f".join(f.ids("patient", c.patients)), "\x1f".join(claim_ids)])
+                         .encode("utf-8")).hexdigest()
+    kept = memo.old.get("items", {}).get(key) if memo.incremental else None
+    if kept is not None:
+        penalty, reasons = float(kept["penalty"]), [Evidence(*e) for e in kept["reasons"]]
+        memo.stats["rings_reused"] = memo.stats.get("rings_reused", 0) + 1
+    else:
+        penalty, reasons = assess(f, c.patients, c.rows)
+    memo.stats["rings"] = memo.stats.get("rings", 0) + 1
+    memo.items[key] = {"penalty": penalty, "reasons": [[e.text_zh, e.text_en, list(e.claim_ids), e.kind] for e in reasons]}
+    return penalty, reasons
+
+
 def to_rings(f, candidates: list[Candidate]) -> list[Ring]:
     """Merge, score and number candidates; rings sorted by score, highest first."""
+    memo = memo_for(f, "legit")
     rings = []
     for c in merge(candidates):
         if len(c.rows) == 0:
             continue
-        penalty, reasons = assess(f, c.patients, c.rows)
+        claim_ids = f.claim_ids(c.rows)
+        penalty, reasons = _assess(f, c, claim_ids, memo)
         fund = float(f.fund[c.rows].sum())
         parts = score_parts(c.strength, fund, c.synchrony, scatter(f, c.patients), c.repeats, penalty)
         days = f.day[c.rows]
@@ -136,7 +163,7 @@ def to_rings(f, candidates: list[Candidate]) -> list[Ring]:
             districts = sorted(set(districts) | {str(x) for x in f.i_region_label[np.unique(inst_regions[inst_regions >= 0])]})
         # a sentence lent by an overlapping community may cite claims outside this ring:
         # keep only the ones inside, so every cited claim is one of the ring's
-        inside = set(f.claim_ids(c.rows))
+        inside = set(claim_ids)
         evidence = []
         for e in c.evidence:
             ids = [x for x in e.claim_ids if x in inside]
@@ -150,7 +177,7 @@ def to_rings(f, candidates: list[Candidate]) -> list[Ring]:
             members={"patients": f.ids("patient", c.patients), "cards": f.ids("card", c.cards),
                      "doctors": f.ids("doctor", c.doctors), "institutions": f.ids("institution", c.institutions),
                      "operators": f.ids("operator", c.operators)},
-            claim_ids=f.claim_ids(c.rows), fund_amount=round(fund, 2),
+            claim_ids=claim_ids, fund_amount=round(fund, 2),
             first_seen=f.date(days.min()), last_seen=f.date(days.max()),
             evidence=evidence + reasons, roles=roles, districts=districts,
             detectors=c.detectors or [c.detector], score_parts=parts,

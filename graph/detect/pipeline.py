@@ -162,7 +162,7 @@ def _new_rows(f, new_ids: pd.Series) -> np.ndarray:
     return np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
 
 
-MEMOS = ("card_bursts", "impersonation", "drug_tours", "communities")
+MEMOS = ("card_bursts", "impersonation", "drug_tours", "communities", "legit")
 
 
 def _memos(f, kept: dict | None, new_rows) -> dict:

@@ -136,6 +136,8 @@ def test_an_increment_re_examines_only_what_the_new_claims_touch(city):
         # impersonation's per-claim flags came from the kept state: only the new claims' cards
         # were flagged afresh
         assert s["new_claims"] <= det["impersonation"]["flagged_afresh"] < s["claims"] / 4, det
+        # and most rings' legitimate reasons came from the kept state (same people, same claims)
+        assert 0 < det["legit"]["rings_reused"] < det["legit"]["rings"], det
 
 
 def test_alerts_name_the_grown_ring_and_the_ring_the_last_day_completed(city):
