@@ -31,6 +31,7 @@ import pyarrow.compute as pc
 from graph.store.arrow_frames import (
     EDGE_COLUMNS, aggregate_table, claims_table, conform, distinct_pairs, reference_table, unique_ids,
 )
+from graph.store.anchored import ANCHOR, MAX_ANCHORS, split
 from graph.store.cypher_store import CypherStore, _conform
 from graph.store.frames import CLAIM_RELS, EDGE_KINDS, NODE_COLUMNS
 from queries.loader import Query
@@ -65,6 +66,11 @@ _COPY_RING_LINK = {"patient": "copy_ring_patients", "card": "copy_ring_cards", "
                    "institution": "copy_ring_institutions", "claim": "copy_ring_claims"}
 _ENTITY_COLUMN = {"patient": "patient_id", "card": "card_id", "doctor": "doctor_id", "institution": "institution_id"}
 _KIND_NODE = {"patients": "patient", "doctors": "doctor", "institutions": "institution"}
+# Reads starting from lists of entity ids, run one primary-key lookup per id (see
+# graph.store.anchored): name -> whether the query aggregates over a part's ids (then only a
+# part with a single id is anchored, which gives the same answer; several ids run as written).
+_ANCHORED = {"edge_claims": False, "registered_edges_among": False, "neighbour_edges": False,
+             "claims_of": False, "entity_totals": True}
 
 
 def _buffer_pool() -> int:
@@ -157,35 +163,52 @@ class LadybugStore(CypherStore):
         except RuntimeError as e:
             raise StoreError(f"LadybugDB refused a query: {e}") from e
 
-    def _run_rows(self, query: Query, params: dict) -> list[dict]:
-        res = self._execute(query.text, params)
+    def _arrow(self, text: str, params: dict) -> pa.Table:
+        res = self._execute(text, params)
         try:
             # Arrow is the fastest way out of LadybugDB for thousands of rows; nulls arrive as None
-            return res.get_as_arrow().to_pylist()
+            return res.get_as_arrow()
         finally:
             res.close()
+
+    def _read(self, query: Query, params: dict) -> pa.Table:
+        """A read's answer; reads anchored on id lists run as one primary-key lookup per id."""
+        aggregates = _ANCHORED.get(query.name)
+        parts = split(query.text) if aggregates is not None else None
+        if parts is None:
+            return self._arrow(query.text, params)
+        pieces = []
+        for part in parts:
+            ids = params[part.anchor]
+            if not ids:
+                continue  # matches nothing; as written it would still scan the whole table
+            if len(ids) > MAX_ANCHORS or (aggregates and len(ids) > 1):
+                pieces.append(self._arrow(part.text, {k: params[k] for k in part.list_params}))
+                continue
+            shared = {k: params[k] for k in part.params if k != ANCHOR}
+            pieces.extend(self._arrow(part.one, dict(shared, **{ANCHOR: i})) for i in ids)
+        pieces = [p for p in pieces if p.num_rows]
+        if not pieces:
+            return pa.table({})
+        # a column all nulls in one piece comes back typed null: promote to the others' type
+        return pa.concat_tables(pieces, promote_options="permissive")
+
+    def _run_rows(self, query: Query, params: dict) -> list[dict]:
+        return self._read(query, params).to_pylist()
 
     def _table(self, name: str, schema: pa.Schema, **params) -> pa.Table:
         if name in _FOR_MANY and sum(len(v) for v in params.values() if isinstance(v, list)) > _MANY:
             name = _FOR_MANY[name]
         q = self._q(name)
         q.check(params)
-        res = self._execute(q.text, params)
-        try:
-            return _conform(res.get_as_arrow(), schema)
-        finally:
-            res.close()
+        return _conform(self._read(q, params), schema)
 
     def _frame(self, name: str, columns: list[str], **params) -> pd.DataFrame:
         if name in _FOR_MANY and sum(len(v) for v in params.values() if isinstance(v, list)) > _MANY:
             name = _FOR_MANY[name]
         q = self._q(name)
         q.check(params)
-        res = self._execute(q.text, params)
-        try:
-            df = res.get_as_arrow().to_pandas()
-        finally:
-            res.close()
+        df = self._read(q, params).to_pandas()
         return df if len(df) else pd.DataFrame(columns=columns)
 
     def _run_write(self, query: Query, params: dict) -> None:

@@ -175,3 +175,33 @@ def test_settled_reference_files_reach_only_new_entities(tmp_path, city):
         assert answers(s) == want and s.counts() == want_counts
         with pytest.raises(ValueError, match="unknown reference kinds"):
             s.load(c, settled=("wards",))
+
+
+def test_reads_anchored_one_id_at_a_time_give_the_same_answers(tmp_path, city, monkeypatch):
+    """Id-list reads run as one primary-key lookup per id (graph.store.anchored); the answers must
+    be those of the queries as written, and of each part run with its whole list."""
+    from graph.store import anchored, ladybug_store
+
+    from .test_contract import answers
+
+    with LadybugStore(tmp_path / "g") as s:
+        s.load(city["claims"], institutions=city["institutions"], doctors=city["doctors"], patients=city["patients"])
+        per_id = answers(s)
+        monkeypatch.setattr(ladybug_store, "MAX_ANCHORS", 0)  # every part with its whole list
+        assert answers(s) == per_id
+        monkeypatch.setattr(ladybug_store, "_ANCHORED", {})  # the shared queries as written
+        assert answers(s) == per_id
+
+
+def test_a_per_id_read_asks_only_for_the_ids_given(tmp_path, city):
+    """Several ids in one list: each id's rows once, none of another entity's (no aggregate mixes them)."""
+    from graph.store.base import Node
+
+    with LadybugStore(tmp_path / "g") as s:
+        s.load(city["claims"], institutions=city["institutions"], doctors=city["doctors"], patients=city["patients"])
+        c = city["claims"]
+        some = sorted(c["patient_id"].unique())[:3]
+        got = s.claims_of([Node("patient", p) for p in some], limit=100_000)
+        want = c[c["patient_id"].isin(some)]
+        assert sorted(got["claim_id"]) == sorted(want["claim_id"])
+        assert s.summary("patient", some[0]).claims == int((c["patient_id"] == some[0]).sum())
