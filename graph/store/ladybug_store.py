@@ -368,6 +368,7 @@ class LadybugStore(CypherStore):
         self.ensure_schema()
 
     def _load(self, box: list, refs: dict, settled_nodes: set, stored: dict) -> int:
+        empty = not any(stored.values())  # the graph held nothing before this load
         c = box.pop()
         old = self._stored_ids("claim", c["claim_id"].combine_chunks(), stored["claims"])
         new = c.filter(pc.invert(pc.is_in(c["claim_id"], value_set=old))) if len(old) else c
@@ -453,25 +454,35 @@ class LadybugStore(CypherStore):
                     agg = pa.concat_tables([agg, extra])
             if agg.num_rows == 0:
                 continue
-            # only pairs of two entities that existed before this load can have an edge
-            both_old = pc.and_(pc.invert(pc.is_in(agg["a"], value_set=fresh[ta])),
-                               pc.invert(pc.is_in(agg["b"], value_set=fresh[tb])))
-            have = self._stored_pairs(kind, agg.filter(both_old).select(["a", "b"]))
-            keys = _pair_key(agg)
-            is_old = pc.is_in(keys, value_set=have)
-            add = agg.filter(pc.invert(is_old))
+            if empty:
+                # Nothing was stored before this load, so every pair is new: no string key per
+                # pair and no set tests against the fresh ids (at a city-year, tens of millions
+                # of pairs tested against three million ids, gigabytes the pool keeps).
+                is_old = keys = None
+                add = agg
+            else:
+                # only pairs of two entities that existed before this load can have an edge
+                both_old = pc.and_(pc.invert(pc.is_in(agg["a"], value_set=fresh[ta])),
+                                   pc.invert(pc.is_in(agg["b"], value_set=fresh[tb])))
+                have = self._stored_pairs(kind, agg.filter(both_old).select(["a", "b"]))
+                keys = _pair_key(agg)
+                is_old = pc.is_in(keys, value_set=have)
+                add = agg.filter(pc.invert(is_old))
             columns = EDGE_COLUMNS
             if kind == "WORKS_AT":
                 reg_keys = _pair_key(reg) if reg is not None else pa.array([], pa.string())
                 add = add.append_column("registered", pc.is_in(_pair_key(add), value_set=reg_keys))
                 columns = EDGE_COLUMNS + ["registered"]
             self._copy(_COPY_REL[kind], conform(add, columns))
-            old_rows = agg.filter(pc.and_(is_old, pc.greater(agg["claims"], 0)))
-            self._write_table(_ADD_EDGE[kind], old_rows)
-            if kind == "WORKS_AT" and reg is not None:
-                # existing pairs the doctors file names get their registered flag
-                flag = agg.filter(pc.and_(is_old, pc.is_in(keys, value_set=reg_keys))).select(["a", "b"])
-                self._write_rows("register_works_at", flag)
+            if is_old is not None:
+                old_rows = agg.filter(pc.and_(is_old, pc.greater(agg["claims"], 0)))
+                self._write_table(_ADD_EDGE[kind], old_rows)
+                if kind == "WORKS_AT" and reg is not None:
+                    # existing pairs the doctors file names get their registered flag
+                    flag = agg.filter(pc.and_(is_old, pc.is_in(keys, value_set=reg_keys))).select(["a", "b"])
+                    self._write_rows("register_works_at", flag)
+            del agg, add, keys, is_old
+            pa.default_memory_pool().release_unused()  # one kind's tables back before the next's
         return int(new_claims)
 
 
