@@ -101,8 +101,13 @@ def run(ws, out: str | Path | None = None, timings: dict | None = None, full: bo
         kept, new_batches, why = None, [], "a full run was asked for (--full)"
     else:
         kept, new_batches, why = state.load(ws, now, seen)
-    if kept is not None and engine_name(ws) != "pandas":
-        kept, why = None, f"increments count pairs with the pandas engine; the projection engine is {engine_name(ws)}"
+    from graph.detect import engine
+
+    # the workspace's own ringtrace.toml chooses the projection engine (not RINGTRACE_HOME's):
+    # every cooccurrence below runs inside engine.use(eng)
+    eng = engine.settings(ws)
+    if kept is not None and eng.name != "pandas":
+        kept, why = None, f"increments count pairs with the pandas engine; the projection engine is {eng.name}"
     from ingest.analytic import read_claim_table  # Arrow: no pandas copy of a city-year's ids
     claims = read_claim_table(ws)
     refs = {k: read_reference(ws, k) for k in ("institutions", "doctors", "patients")}
@@ -116,16 +121,17 @@ def run(ws, out: str | Path | None = None, timings: dict | None = None, full: bo
         new_rows = _new_rows(f, read_claims(ws, columns=["claim_id"], batches=new_batches)["claim_id"])
     if timings is not None:
         timings["frame"] = round(time.perf_counter() - t0, 3)
-    try:
-        memos = _memos(f, kept, new_rows)
-        cands = candidates(f, timings)
-    except StateMismatch as e:
-        kept, new_rows, why = None, None, f"the kept state does not fit the claims ({e})"
-        f.cache.clear()
-        memos = _memos(f, None, None)
-        cands = candidates(f, timings)
-    t1 = time.perf_counter()
-    rings = to_rings(f, cands)
+    with engine.use(eng):
+        try:
+            memos = _memos(f, kept, new_rows)
+            cands = candidates(f, timings)
+        except StateMismatch as e:
+            kept, new_rows, why = None, None, f"the kept state does not fit the claims ({e})"
+            f.cache.clear()
+            memos = _memos(f, None, None)
+            cands = candidates(f, timings)
+        t1 = time.perf_counter()
+        rings = to_rings(f, cands)
     if timings is not None:
         timings["merge"] = round(time.perf_counter() - t1, 3)
     stats.update({"mode": "increment" if kept is not None else "full", "why_full": why if kept is None else "",
