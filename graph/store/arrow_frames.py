@@ -32,7 +32,7 @@ from ingest.columns import CLAIM_COLUMNS, REQUIRED_CLAIM_COLUMNS
 from ringtrace.errors import InputError
 
 __all__ = ["EDGE_COLUMNS", "ARROW_TYPES", "claims_table", "reference_table", "aggregate_table", "conform",
-           "unique_ids", "distinct_pairs"]
+           "unique_ids", "distinct_pairs", "partial_aggregate", "combine_partials"]
 
 EDGE_COLUMNS = ["a", "b", "claims", "fund_amount", "total_amount", "first", "last"]
 ARROW_TYPES = {"birth_year": pa.int64(), "lat": pa.float64(), "lon": pa.float64(),
@@ -172,6 +172,18 @@ def distinct_pairs(table: pa.Table) -> pa.Table:
 
 def aggregate_table(claims: pa.Table, kind: str) -> pa.Table:
     """Per entity pair of one edge kind: claim count, fund and total sums, first and last time."""
+    return combine_partials([partial_aggregate(claims, kind)])
+
+
+_SKIP_MISSING = pc.ScalarAggregateOptions(skip_nulls=True, min_count=0)  # 0.0 when all missing
+
+
+def partial_aggregate(claims: pa.Table, kind: str) -> pa.Table:
+    """One piece of claims (a month) aggregated per pair of one edge kind, times still timestamps.
+
+    Columns ``a, b, claims, fund_amount, total_amount, first, last``; a year's pieces are joined
+    by :func:`combine_partials`, so the year's claims never need to be in memory at once.
+    """
     _, _, a, b = EDGE_KINDS[kind]
     df = claims.select([a, b, "settled_at", "fund_amount", "total_amount"])
     df = df.filter(pc.and_(pc.is_valid(df[a]), pc.is_valid(df[b])))
@@ -179,13 +191,37 @@ def aggregate_table(claims: pa.Table, kind: str) -> pa.Table:
     t = pc.strptime(df["settled_at"], format="%Y-%m-%dT%H:%M:%S", unit="s")
     df = pa.table({"a": df[a], "b": df[b], "t": t, "fund_amount": df["fund_amount"],
                    "total_amount": df["total_amount"]})
-    skip_missing = pc.ScalarAggregateOptions(skip_nulls=True, min_count=0)  # 0.0 when all missing
     g = df.group_by(["a", "b"], use_threads=False).aggregate([
-        ("t", "count", pc.CountOptions("all")), ("fund_amount", "sum", skip_missing),
-        ("total_amount", "sum", skip_missing), ("t", "min"), ("t", "max"),
+        ("t", "count", pc.CountOptions("all")), ("fund_amount", "sum", _SKIP_MISSING),
+        ("total_amount", "sum", _SKIP_MISSING), ("t", "min"), ("t", "max"),
     ])
-    g = g.rename_columns([{"t_count": "claims", "fund_amount_sum": "fund_amount", "total_amount_sum": "total_amount",
-                           "t_min": "first", "t_max": "last"}.get(n, n) for n in g.column_names])
+    return g.rename_columns([{"t_count": "claims", "fund_amount_sum": "fund_amount",
+                              "total_amount_sum": "total_amount", "t_min": "first", "t_max": "last"}.get(n, n)
+                             for n in g.column_names]).select(EDGE_COLUMNS)
+
+
+def combine_partials(parts) -> pa.Table:
+    """:func:`partial_aggregate` pieces -> the store's edge rows (ISO times, sorted by pair).
+
+    A single piece is already one row per pair; several are summed (counts and amounts) and their
+    first/last taken, pair by pair.
+
+    >>> t = pa.array([0, 86400], pa.timestamp("s"))
+    >>> p = pa.table({"a": ["P1", "P1"], "b": ["H1", "H1"], "claims": [1, 2], "fund_amount": [1.0, 2.0],
+    ...               "total_amount": [3.0, 4.0], "first": t, "last": t})
+    >>> combine_partials([p.slice(0, 1), p.slice(1, 1)]).to_pylist()[0]["last"]
+    '1970-01-02T00:00:00'
+    """
+    parts = [p for p in parts]
+    if len(parts) == 1:
+        g = parts[0]
+    else:
+        g = pa.concat_tables(parts).group_by(["a", "b"], use_threads=False).aggregate([
+            ("claims", "sum"), ("fund_amount", "sum", _SKIP_MISSING), ("total_amount", "sum", _SKIP_MISSING),
+            ("first", "min"), ("last", "max"),
+        ])
+        g = g.rename_columns([n.rsplit("_", 1)[0] if n.endswith(("_sum", "_min", "_max")) else n
+                              for n in g.column_names])
     for end in ("first", "last"):
         text = g[end].cast(pa.string())
         g = g.set_column(g.column_names.index(end), end, pc.replace_substring(text, " ", "T", max_replacements=1))

@@ -20,6 +20,8 @@ long-lived reader (the app's cached store) therefore always answers from the new
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +31,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.store.arrow_frames import (
-    EDGE_COLUMNS, aggregate_table, claims_table, conform, distinct_pairs, reference_table, unique_ids,
+    EDGE_COLUMNS, aggregate_table, claims_table, combine_partials, conform, distinct_pairs, partial_aggregate,
+    reference_table, unique_ids,
 )
 from graph.store.anchored import ANCHOR, MAX_ANCHORS, split
 from graph.store.cypher_store import CypherStore, _conform
@@ -358,6 +361,144 @@ class LadybugStore(CypherStore):
                 raise
         with self._transaction():
             return self._load(box, refs, settled_nodes, stored)
+
+    def load_pieces(self, pieces, institutions=None, doctors=None, patients=None, *, settled=()) -> int:
+        """As :meth:`load`, with the claims given as an iterable of pieces (one month each).
+
+        Into an empty graph (a first load) the pieces are loaded one at a time: each piece's
+        claims, their links and the entities it names first are copied, then the piece is let go;
+        the browsing edges, which need the whole batch, are kept as small per-piece aggregates
+        and copied once at the end. So only one month's rows sit beside the page cache (one
+        15M-claim batch copied at once passed 15 GiB). Into a graph that holds something, the
+        pieces are joined and loaded as by :meth:`load` (a daily increment is small).
+        """
+        if self.read_only:
+            raise StoreError("This graph store was opened read-only; open it with read_only=False to load.")
+        if self._in_tx or settled or any(int(r["n"] or 0) for r in self._rows("counts")) or self.loaded_batches():
+            pieces = [claims_table(p) for p in pieces]
+            joined = pa.concat_tables(pieces) if pieces else None
+            del pieces
+            return self.load(joined, institutions, doctors, patients, settled=settled)
+        refs = {"institution": reference_table("institutions", institutions),
+                "doctor": reference_table("doctors", doctors),
+                "patient": reference_table("patients", patients)}
+        try:
+            return self._stream(iter(pieces), refs)
+        except BaseException:
+            self._recreate()  # as a failed first load by :meth:`load`: the empty graph again
+            raise
+
+    def _stream(self, pieces, refs: dict) -> int:
+        """First load, piece by piece (see :meth:`load_pieces`); each COPY commits on its own."""
+        # A month's partial aggregates are about as many rows as its claims (few claims per pair
+        # and month), so a year's would be gigabytes: each is written to an Arrow file beside the
+        # database and read back memory-mapped, one edge kind at a time, for the final group_by.
+        spill = Path(tempfile.mkdtemp(prefix=".partials-", dir=self.dir))
+        try:
+            return self._stream_with(pieces, refs, spill)
+        finally:
+            shutil.rmtree(spill, ignore_errors=True)
+
+    def _stream_with(self, pieces, refs: dict, spill: Path) -> int:
+        empty = pa.array([], pa.string())
+        seen = {t: empty for t in _ENTITY_COLUMN}  # entity ids copied so far
+        seen_claims = empty
+        partials: dict[str, list[Path]] = {kind: [] for kind in EDGE_KINDS}
+        added = 0
+        for piece in pieces:
+            c = claims_table(piece)
+            del piece
+            if len(seen_claims):
+                # a claim in two pieces keeps its first row, as claims_table keeps it in one table
+                c = c.filter(pc.invert(pc.is_in(c["claim_id"], value_set=seen_claims)))
+            seen_claims = pa.concat_arrays([seen_claims, c["claim_id"].combine_chunks()])
+            for t, col in _ENTITY_COLUMN.items():
+                fresh = _minus(unique_ids(c[col]), seen[t])
+                self._copy_entities(t, fresh, refs.get(t))
+                seen[t] = pa.concat_arrays([seen[t], fresh])
+            self._copy_claims(c)
+            for kind in EDGE_KINDS:
+                f = spill / f"{kind}-{len(partials[kind])}.arrow"
+                part = partial_aggregate(c, kind)
+                with pa.OSFile(str(f), "wb") as sink, pa.ipc.new_file(sink, part.schema) as out:
+                    out.write_table(part)
+                partials[kind].append(f)
+                del part
+            added += c.num_rows
+            del c
+            pa.default_memory_pool().release_unused()  # this piece's rows back before the next's
+        del seen_claims
+        # entities only the reference files name (and cards only the patients file names)
+        more = {t: _minus(unique_ids(ref["id"]), seen[t]) for t, ref in refs.items() if ref is not None}
+        if refs["patient"] is not None:
+            more["card"] = _minus(unique_ids(refs["patient"]["card_id"]), seen["card"])
+        for t, fresh in more.items():
+            self._copy_entities(t, fresh, refs.get(t))
+            seen[t] = pa.concat_arrays([seen[t], fresh])
+        registered = self._registered(refs, seen["institution"])
+        for kind in EDGE_KINDS:
+            files = partials.pop(kind)
+            parts = [pa.ipc.open_file(pa.memory_map(str(f))).read_all() for f in files]
+            agg = combine_partials(parts) if parts else aggregate_table(claims_table(None), kind)
+            del parts
+            for f in files:
+                f.unlink()
+            self._copy_edges(kind, agg, registered.get(kind))
+            del agg
+            pa.default_memory_pool().release_unused()
+        return added
+
+    def _copy_entities(self, t: str, ids: pa.Array, ref) -> None:
+        """Copy new nodes of type ``t`` with these ids, with their reference properties if any."""
+        if len(ids) == 0:
+            return
+        base = pa.table({"id": ids.take(pc.array_sort_indices(ids))})
+        if ref is not None:
+            props = ref.drop_columns([c for c in ("card_id",) if c in ref.column_names])
+            props = props.filter(pc.is_in(props["id"], value_set=ids))
+            base = base.join(props, keys="id", join_type="left outer")
+        self._copy(_COPY_NODE[t], conform(base, NODE_COLUMNS[t]))
+
+    def _copy_claims(self, new: pa.Table) -> None:
+        """Copy claim nodes and their per-claim links (their entities must be nodes already)."""
+        self._copy(_COPY_NODE["claim"], conform(new.rename_columns(
+            ["id" if n == "claim_id" else n for n in new.column_names]), NODE_COLUMNS["claim"]))
+        for rel, (_, col) in CLAIM_RELS.items():
+            links = new.select(["claim_id", col])
+            self._copy(_COPY_REL[rel], links.filter(pc.is_valid(links[col])))
+
+    @staticmethod
+    def _registered(refs: dict, institutions: pa.Array) -> dict:
+        """Pairs the reference files link even without claims, limited to known institutions.
+
+        ``institutions`` are all institution ids the graph will hold (into an empty graph).
+        """
+        registered: dict[str, pa.Table] = {}
+        if refs["patient"] is not None:
+            held = refs["patient"].filter(pc.is_valid(refs["patient"]["card_id"]))
+            registered["HOLDS"] = distinct_pairs(pa.table({"a": held["id"], "b": held["card_id"]}))
+        if refs["doctor"] is not None:
+            works = refs["doctor"].filter(pc.is_valid(refs["doctor"]["institution_id"]))
+            works = pa.table({"a": works["id"], "b": works["institution_id"]})
+            registered["WORKS_AT"] = distinct_pairs(works.filter(pc.is_in(works["b"], value_set=institutions)))
+        return registered
+
+    def _copy_edges(self, kind: str, agg: pa.Table, reg) -> None:
+        """Copy one browsing edge kind into a graph that has none yet, registration-only pairs added."""
+        if reg is not None and reg.num_rows:
+            extra = reg.filter(pc.invert(pc.is_in(_pair_key(reg), value_set=_pair_key(agg))))
+            if extra.num_rows:
+                n = extra.num_rows
+                extra = conform(extra.append_column("claims", pa.array([0] * n, pa.int64()))
+                                .append_column("fund_amount", pa.array([0.0] * n))
+                                .append_column("total_amount", pa.array([0.0] * n)), EDGE_COLUMNS)
+                agg = pa.concat_tables([agg, extra])
+        columns = EDGE_COLUMNS
+        if kind == "WORKS_AT":
+            reg_keys = _pair_key(reg) if reg is not None else pa.array([], pa.string())
+            agg = agg.append_column("registered", pc.is_in(_pair_key(agg), value_set=reg_keys))
+            columns = EDGE_COLUMNS + ["registered"]
+        self._copy(_COPY_REL[kind], conform(agg, columns))
 
     def _recreate(self) -> None:
         """Delete the database files and create the empty schema again (after a failed first load)."""

@@ -48,6 +48,14 @@ def _batch_claims(ws: Workspace, batch: str) -> pa.Table:
     return pa.concat_tables([claims_table(pq.read_table(f, schema=analytic.CLAIM_SCHEMA)) for f in files])
 
 
+def _batch_pieces(ws: Workspace, batch: str):
+    """One analytic batch's claim files (one per month), read one at a time as they are asked for."""
+    from ingest import analytic
+
+    for f in analytic.claim_files(ws, [batch]):
+        yield pq.read_table(f, schema=analytic.CLAIM_SCHEMA)
+
+
 def sync_graph(ws: Workspace, store=None) -> int:
     """Load every analytic batch the active store lacks, then changed reference files.
 
@@ -73,7 +81,11 @@ def sync_graph(ws: Workspace, store=None) -> int:
         added = 0
         for batch in (b for b in analytic.batches(ws) if b not in done):
             settled = tuple(k for k in refs if k not in changed)
-            added += store.load(_batch_claims(ws, batch), **refs, settled=settled)
+            if hasattr(store, "load_pieces"):
+                # month by month: a city-year's first load never holds the whole year's rows
+                added += store.load_pieces(_batch_pieces(ws, batch), **refs, settled=settled)
+            else:
+                added += store.load(_batch_claims(ws, batch), **refs, settled=settled)
             store.mark_batch(batch)
             for k in changed:
                 store.mark_batch(versions[k])
