@@ -509,14 +509,7 @@ class LadybugStore(CypherStore):
 
     def _copy_edges(self, kind: str, agg: pa.Table, reg) -> None:
         """Copy one browsing edge kind into a graph that has none yet, registration-only pairs added."""
-        if reg is not None and reg.num_rows:
-            extra = reg.filter(pc.invert(pc.is_in(_pair_key(reg), value_set=_pair_key(agg))))
-            if extra.num_rows:
-                n = extra.num_rows
-                extra = conform(extra.append_column("claims", pa.array([0] * n, pa.int64()))
-                                .append_column("fund_amount", pa.array([0.0] * n))
-                                .append_column("total_amount", pa.array([0.0] * n)), EDGE_COLUMNS)
-                agg = pa.concat_tables([agg, extra])
+        agg = _with_registered(agg, reg)
         columns = EDGE_COLUMNS
         if kind == "WORKS_AT":
             reg_keys = _pair_key(reg) if reg is not None else pa.array([], pa.string())
@@ -608,15 +601,7 @@ class LadybugStore(CypherStore):
         for kind, (ta, tb, _, _) in EDGE_KINDS.items():
             agg = aggregate_table(new, kind)
             reg = registered.get(kind)
-            if reg is not None and reg.num_rows:
-                # registration-only pairs join the table with no claims
-                extra = reg.filter(pc.invert(pc.is_in(_pair_key(reg), value_set=_pair_key(agg))))
-                if extra.num_rows:
-                    n = extra.num_rows
-                    extra = conform(extra.append_column("claims", pa.array([0] * n, pa.int64()))
-                                    .append_column("fund_amount", pa.array([0.0] * n))
-                                    .append_column("total_amount", pa.array([0.0] * n)), EDGE_COLUMNS)
-                    agg = pa.concat_tables([agg, extra])
+            agg = _with_registered(agg, reg)
             if agg.num_rows == 0:
                 continue
             if empty:
@@ -649,6 +634,21 @@ class LadybugStore(CypherStore):
             del agg, add, keys, is_old
             pa.default_memory_pool().release_unused()  # one kind's tables back before the next's
         return int(new_claims)
+
+
+def _with_registered(agg: pa.Table, reg: pa.Table | None) -> pa.Table:
+    """Browsing-edge rows plus the registration-only pairs (a card held, a doctor's post) that
+    no claim names yet, as rows with no claims."""
+    if reg is None or not reg.num_rows:
+        return agg
+    extra = reg.filter(pc.invert(pc.is_in(_pair_key(reg), value_set=_pair_key(agg))))
+    if not extra.num_rows:
+        return agg
+    n = extra.num_rows
+    extra = conform(extra.append_column("claims", pa.array([0] * n, pa.int64()))
+                    .append_column("fund_amount", pa.array([0.0] * n))
+                    .append_column("total_amount", pa.array([0.0] * n)), EDGE_COLUMNS)
+    return pa.concat_tables([agg, extra])
 
 
 def _pair_key(table: pa.Table) -> pa.ChunkedArray:
