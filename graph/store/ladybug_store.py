@@ -497,13 +497,8 @@ class LadybugStore(CypherStore):
 
         ``institutions`` are all institution ids the graph will hold (into an empty graph).
         """
-        registered: dict[str, pa.Table] = {}
-        if refs["patient"] is not None:
-            held = refs["patient"].filter(pc.is_valid(refs["patient"]["card_id"]))
-            registered["HOLDS"] = distinct_pairs(pa.table({"a": held["id"], "b": held["card_id"]}))
-        if refs["doctor"] is not None:
-            works = refs["doctor"].filter(pc.is_valid(refs["doctor"]["institution_id"]))
-            works = pa.table({"a": works["id"], "b": works["institution_id"]})
+        registered, works = _reference_pairs(refs)
+        if works is not None:
             registered["WORKS_AT"] = distinct_pairs(works.filter(pc.is_in(works["b"], value_set=institutions)))
         return registered
 
@@ -581,13 +576,8 @@ class LadybugStore(CypherStore):
 
         # Pairs the reference files link even without claims (a card's holder, a doctor's
         # registered institution), limited to entities that exist, as the Bolt store does.
-        registered: dict[str, pa.Table] = {}
-        if refs["patient"] is not None:
-            held = refs["patient"].filter(pc.is_valid(refs["patient"]["card_id"]))
-            registered["HOLDS"] = distinct_pairs(pa.table({"a": held["id"], "b": held["card_id"]}))
-        if refs["doctor"] is not None:
-            works = refs["doctor"].filter(pc.is_valid(refs["doctor"]["institution_id"]))
-            works = pa.table({"a": works["id"], "b": works["institution_id"]})
+        registered, works = _reference_pairs(refs)
+        if works is not None:
             inst = pa.concat_arrays([fresh["institution"], existing["institution"]])
             known_inst = pc.is_in(works["b"], value_set=inst)
             if not pc.all(known_inst).as_py() and works.num_rows:
@@ -634,6 +624,20 @@ class LadybugStore(CypherStore):
             del agg, add, keys, is_old
             pa.default_memory_pool().release_unused()  # one kind's tables back before the next's
         return int(new_claims)
+
+
+def _reference_pairs(refs: dict) -> tuple[dict, pa.Table | None]:
+    """HOLDS pairs (a patient's registered card) and the doctors' registered institutions as
+    (a, b) rows, which each load then limits to the institutions it knows."""
+    registered: dict[str, pa.Table] = {}
+    if refs["patient"] is not None:
+        held = refs["patient"].filter(pc.is_valid(refs["patient"]["card_id"]))
+        registered["HOLDS"] = distinct_pairs(pa.table({"a": held["id"], "b": held["card_id"]}))
+    works = None
+    if refs["doctor"] is not None:
+        works = refs["doctor"].filter(pc.is_valid(refs["doctor"]["institution_id"]))
+        works = pa.table({"a": works["id"], "b": works["institution_id"]})
+    return registered, works
 
 
 def _with_registered(agg: pa.Table, reg: pa.Table | None) -> pa.Table:
