@@ -26,12 +26,15 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["ClaimFrame", "VISIT_CODES", "OUTPATIENT", "INPATIENT", "PHARMACY", "haversine_km", "log10_poisson_sf", "log10_poisson_sf_array"]
+__all__ = ["ClaimFrame", "ROWS", "CODED", "VISIT_CODES", "OUTPATIENT", "INPATIENT", "PHARMACY", "haversine_km", "log10_poisson_sf", "log10_poisson_sf_array"]
 
 OUTPATIENT, INPATIENT, PHARMACY = 0, 1, 2
 VISIT_CODES = {"outpatient": OUTPATIENT, "inpatient": INPATIENT, "pharmacy": PHARMACY}
 _SEX = {"m": 1, "male": 1, "男": 1, "1": 1, "f": 2, "female": 2, "女": 2, "2": 2}
 _MISSING_DAY = -1
+# the coded columns (int32 codes into ``labels[kind]``) and every per-row array of a frame
+CODED = ("patient", "card", "institution", "doctor", "operator", "diagnosis")
+ROWS = ("claim_id", "t") + CODED + ("visit", "minute", "day", "admit_day", "discharge_day", "total", "fund")
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
@@ -120,7 +123,8 @@ class ClaimFrame:
     ``institution``, ``doctor``, ``operator``, ``diagnosis`` (int32 codes, -1 when missing),
     ``visit`` (int8, -1 unknown), ``minute`` (int64 minutes since 1970, local time), ``day``,
     ``admit_day``, ``discharge_day`` (int32 days since 1970, -1 missing), ``fund`` (the fund's
-    share, the total where the fund's share is not given) and ``total``. ``labels[kind]`` maps
+    share, the total where the fund's share is not given), ``total`` and ``t`` (the sort key:
+    settlement time in ns, the largest int64 where missing). ``labels[kind]`` maps
     codes back to input ids. Per-patient arrays: ``p_birth_year`` (float), ``p_sex`` (0/1/2),
     ``p_region``, ``p_phone``, ``p_address`` (codes), ``p_lat``/``p_lon`` (home region's centre).
     Per-institution arrays: ``i_kind`` (str), ``i_region`` (code), ``i_lat``/``i_lon``.
@@ -160,6 +164,9 @@ class ClaimFrame:
             codes = pc.fill_null(pc.index_in(pc.utf8_lower(cols["visit_type"]), value_set=kinds), -1)
             self.visit = codes.to_numpy().astype(np.int8)[order]
         settled = settled[order]
+        # the sort key itself, kept so that a daily increment can merge new claims into this
+        # order without sorting the old ones again (graph.detect.kept_frame)
+        self.t = np.where(np.isnat(settled), np.iinfo(np.int64).max, settled.astype("datetime64[ns]").astype(np.int64))
         minutes = settled.astype("datetime64[m]").astype(np.int64)
         self.minute = np.where(~np.isnat(settled), minutes, 0)
         del settled, minutes
@@ -174,6 +181,31 @@ class ClaimFrame:
         # Arrow keeps freed buffers in its own pool, where numpy cannot reuse them: hand this
         # build's scratch (sort indices, casts, codes) back now, not at the pool's leisure
         pa.default_memory_pool().release_unused()
+        self._reference(institutions, doctors, patients)
+
+    @classmethod
+    def from_rows(cls, rows: dict, labels: dict, institutions=None, doctors=None, patients=None) -> ClaimFrame:
+        """A frame from per-row arrays already in canonical order (every name of :data:`ROWS`)
+        and their ``labels``: what :class:`ClaimFrame` would build from those claims.
+
+        >>> f = ClaimFrame(pd.DataFrame({"claim_id": ["c1"], "patient_id": ["P1"], "institution_id": "H1",
+        ...                              "settled_at": pd.Timestamp("2024-01-01"), "total_amount": 5.0}))
+        >>> g = ClaimFrame.from_rows({k: getattr(f, k) for k in ROWS}, f.labels)
+        >>> g.n, g.labels["patient"].tolist(), g.day.tolist()
+        (1, ['P1'], [19723])
+        """
+        f = cls.__new__(cls)
+        missing = set(ROWS) - set(rows)
+        if missing:
+            raise ValueError(f"per-row arrays missing: {sorted(missing)}")
+        for name in ROWS:
+            setattr(f, name, rows[name])
+        f.n = len(f.minute)
+        f.labels = dict(labels)
+        f._reference(institutions, doctors, patients)
+        return f
+
+    def _reference(self, institutions, doctors, patients) -> None:
         self._patients(patients)
         self._institutions(institutions)
         self.doctors_ref = doctors

@@ -23,7 +23,6 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from graph.detect import card_collection, collusion, communities, copycatch, drug_reselling, fraudar, impersonation
@@ -88,7 +87,7 @@ def run(ws, out: str | Path | None = None, timings: dict | None = None, full: bo
     a full run. ``stats`` receives what was done: mode, why, claims, new claims and, per
     detector memo, clusters seen, reused and described.
     """
-    from ingest.analytic import batches as committed, read_claims, read_reference
+    from ingest.analytic import batches as committed, read_reference
 
     from graph.detect import alerts, state
     from graph.detect.memo import StateMismatch
@@ -109,16 +108,18 @@ def run(ws, out: str | Path | None = None, timings: dict | None = None, full: bo
     if kept is not None and eng.name != "pandas":
         kept, why = None, f"increments count pairs with the pandas engine; the projection engine is {eng.name}"
     from ingest.analytic import read_claim_table  # Arrow: no pandas copy of a city-year's ids
-    claims = read_claim_table(ws)
     refs = {k: read_reference(ws, k) for k in ("institutions", "doctors", "patients")}
-    f = ClaimFrame(claims, **refs)
-    del claims
-    import pyarrow as pa  # Arrow keeps freed buffers in its pool: give the table's back, for numpy
-
-    pa.default_memory_pool().release_unused()
-    new_rows = None
+    f = new_rows = None
     if kept is not None:
-        new_rows = _new_rows(f, read_claims(ws, columns=["claim_id"], batches=new_batches)["claim_id"])
+        f, new_rows, why = _kept_frame(kept, read_claim_table(ws, batches=new_batches), refs)
+        kept = kept if f is not None else None
+    if f is None:
+        claims = read_claim_table(ws)
+        f = ClaimFrame(claims, **refs)
+        del claims
+        import pyarrow as pa  # Arrow keeps freed buffers in its pool: give the table's back, for numpy
+
+        pa.default_memory_pool().release_unused()
     if timings is not None:
         timings["frame"] = round(time.perf_counter() - t0, 3)
     with engine.use(eng):
@@ -148,7 +149,7 @@ def run(ws, out: str | Path | None = None, timings: dict | None = None, full: bo
     _store(ws, rings)
     ws.bump_version()
     t3 = time.perf_counter()
-    state.save(ws, now, seen, memos)
+    state.save(ws, now, seen, memos, frame=f)
     if timings is not None:
         timings["store_rings"] = round(t3 - t2, 3)
         timings["keep_state"] = round(time.perf_counter() - t3, 3)
@@ -156,16 +157,22 @@ def run(ws, out: str | Path | None = None, timings: dict | None = None, full: bo
     return rings
 
 
-def _new_rows(f, new_ids: pd.Series) -> np.ndarray:
-    """Which frame rows are the new batches' claims (boolean mask)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
+def _kept_frame(kept: dict, new_claims, refs: dict):
+    """(frame, new rows mask, "") from the kept frame and the new batches' claims, or (None,
+    None, why) when the kept frame is missing, unreadable or does not fit them."""
+    from graph.detect import kept_frame
+    from graph.detect.memo import StateMismatch
 
-    if not len(new_ids):
-        return np.zeros(f.n, dtype=bool)
-    col = f.claim_id if isinstance(f.claim_id, (pa.Array, pa.ChunkedArray)) else pa.array(f.claim_id, type=pa.string())
-    hit = pc.is_in(col, value_set=pa.array(new_ids.astype(str).tolist(), type=pa.string()))
-    return np.asarray(hit.to_numpy(zero_copy_only=False), dtype=bool)
+    if not kept.get("frame"):
+        return None, None, "the kept state holds no claim frame"
+    try:
+        rows, labels = kept_frame.load(kept["folder"])
+        f, new_rows = kept_frame.extend(rows, labels, new_claims, **refs)
+    except (OSError, ValueError) as e:
+        return None, None, f"the kept claim frame could not be read ({type(e).__name__}: {e})"
+    except StateMismatch as e:
+        return None, None, f"the kept state does not fit the claims ({e})"
+    return f, new_rows, ""
 
 
 MEMOS = ("card_bursts", "impersonation", "drug_tours", "communities", "legit")

@@ -4,7 +4,8 @@ Layout: ``CURRENT`` names the folder of the last complete run (``run-<token>/``)
 ``state.json`` (what the run saw: batches, fingerprints of the code, reference files and
 settings) and one ``memo-<name>.json`` (+ ``memo-<name>-pairs.parquet`` and a
 ``memo-<name>-<array>.npy`` per kept per-row array) per detector memo
-(:mod:`graph.detect.memo`). A run writes a new folder and then swaps ``CURRENT`` with one
+(:mod:`graph.detect.memo`), and the run's claim frame (``frame-*.npy`` and ``frame-*.arrow``,
+:mod:`graph.detect.kept_frame`), into which the next increment merges only the new claims. A run writes a new folder and then swaps ``CURRENT`` with one
 ``os.replace``, so a crash at any point leaves the previous state whole; folders that
 ``CURRENT`` does not name are removed afterwards.
 
@@ -36,7 +37,7 @@ import pandas as pd
 
 __all__ = ["STATE_VERSION", "fingerprints", "fits", "load", "save", "clear"]
 
-STATE_VERSION = 1
+STATE_VERSION = 2  # 2: the claim frame is kept too
 
 
 def _sha(chunks) -> str:
@@ -114,11 +115,13 @@ def load(ws, now: dict, batches: list[str]) -> tuple[dict | None, list[str], str
     except (OSError, ValueError, KeyError) as e:
         return None, [], f"the kept detection state could not be read ({type(e).__name__}: {e})"
     meta["memos"] = memos
+    meta["folder"] = d  # the kept frame is read from here (kept_frame.load), after this check
     return meta, new, ""
 
 
-def save(ws, now: dict, batches: list[str], memos: dict, extra: dict | None = None) -> Path:
-    """Write the state of a finished run (call only after rings.json is written)."""
+def save(ws, now: dict, batches: list[str], memos: dict, extra: dict | None = None, frame=None) -> Path:
+    """Write the state of a finished run (call only after rings.json is written); ``frame``:
+    the run's ClaimFrame, kept for the next increment."""
     ws.detect_dir.mkdir(parents=True, exist_ok=True)
     name = f"run-{uuid.uuid4().hex[:12]}"
     tmp = ws.detect_dir / f".{name}.tmp"
@@ -134,7 +137,12 @@ def save(ws, now: dict, batches: list[str], memos: dict, extra: dict | None = No
                 np.save(tmp / f"memo-{mname}-{aname}.npy", np.asarray(arr), allow_pickle=False)
             rec["array_names"] = sorted(arrays)
             (tmp / f"memo-{mname}.json").write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
-        meta = {"version": STATE_VERSION, **now, "batches": list(batches), "memos": sorted(memos), **(extra or {})}
+        if frame is not None:
+            from graph.detect import kept_frame
+
+            kept_frame.save(frame, tmp)
+        meta = {"version": STATE_VERSION, **now, "batches": list(batches), "memos": sorted(memos),
+                "frame": frame is not None, **(extra or {})}
         (tmp / "state.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
         os.replace(tmp, ws.detect_dir / name)
         pointer = ws.detect_dir / ".CURRENT.tmp"
