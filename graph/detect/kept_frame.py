@@ -109,7 +109,10 @@ def _merge_labels(old: np.ndarray, new: np.ndarray) -> tuple[np.ndarray, np.ndar
 def _recode(codes: np.ndarray, to: np.ndarray | None) -> np.ndarray:
     if to is None:
         return codes
-    return np.where(codes >= 0, to[np.where(codes >= 0, codes, 0)], -1).astype(np.int32)
+    out = np.full(len(codes), -1, dtype=np.int32)
+    held = codes >= 0
+    out[held] = to[codes[held]]
+    return out
 
 
 def _insert_at(old_t: np.ndarray, old_ids, new_t: np.ndarray, new_ids: list) -> np.ndarray:
