@@ -32,8 +32,9 @@ import pandas as pd
 
 from graph.detect.candidate import Candidate, evidence, money
 from graph.detect.frame import log10_poisson_sf
+from graph.detect.local_pairs import staggered
 from graph.detect.memo import memo_for
-from graph.detect.projections import PairIndex, clusters, cooccurrence, window_keys
+from graph.detect.projections import PairIndex, clusters, cooccurrence
 
 __all__ = ["detect"]
 
@@ -46,7 +47,7 @@ def detect(f, min_days: int = 3, min_cards: int = 6, window: int = 60, max_span:
         return []
     op = f.operator if (f.operator >= 0).any() else np.zeros(f.n, dtype=np.int32)
     parts = [f.institution, op]
-    groups = [window_keys(parts, f.minute, window, 0), window_keys(parts, f.minute, window, window // 2)]
+    groups = staggered(f, parts, window)
 
     def count(focus_rows=None):
         pairs = cooccurrence(groups, f.card, [f.day, f.day], [f.institution, f.institution], max_group=60,

@@ -28,8 +28,9 @@ import pandas as pd
 
 from graph.detect.candidate import Candidate, evidence, money
 from graph.detect.frame import log10_poisson_sf, log10_poisson_sf_array
+from graph.detect.local_pairs import staggered
 from graph.detect.memo import memo_for
-from graph.detect.projections import PairIndex, cooccurrence, window_keys
+from graph.detect.projections import PairIndex, cooccurrence
 
 __all__ = ["leiden", "shared_identifiers", "projection", "shared_projection", "PROJECTION_MIN_DAYS"]
 
@@ -40,7 +41,7 @@ def projection(f, window: int = 240, max_group: int = 40, min_days: int = 3, foc
     community detectors look for groups that meet at one place again and again)."""
     doc = np.where(f.doctor >= 0, f.doctor, len(f.labels["doctor"]))  # pharmacies: one counter
     parts = [f.institution, doc.astype(np.int32)]
-    groups = [window_keys(parts, f.minute, window, 0), window_keys(parts, f.minute, window, window // 2)]
+    groups = staggered(f, parts, window)
     return cooccurrence(groups, f.patient, [f.day, f.day], [f.institution, f.institution], max_group=max_group,
                         min_place_degree=min_days, focus_rows=focus_rows)
 

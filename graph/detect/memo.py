@@ -4,8 +4,9 @@ A detector built on a co-occurrence projection works in three steps: count pairs
 graph into clusters, describe each cluster. A :class:`Memo` sits at two of them:
 
 * :meth:`Memo.pairs` counts, in an increment, only the pairs that the new claims can change
-  (``cooccurrence(focus_rows=...)``) and splices them into the pairs kept from the last run;
-  the chance model (``expected``) is recomputed for all, since it is city-wide;
+  (``cooccurrence(focus_rows=Focus(...))``, from the rows they reach: :mod:`.local_pairs`)
+  and splices them into the pairs kept from the last run; the chance model (``expected``) is
+  recomputed for all, since it is city-wide, from its two sums kept with the pairs;
 * :meth:`Memo.get` / :meth:`Memo.put` keep each cluster's description keyed by its members'
   ids; a cluster with the same members as last run, none of whom has a new claim, is not
   described again (what depends on the city-wide chance is recomputed by the detector).
@@ -60,6 +61,7 @@ class Memo:
         self.items: dict[str, object] = {}
         self.pair_table: pd.DataFrame | None = None
         self.pair_kind: str | None = None
+        self.sums: tuple[int, int] | None = None  # the chance constant's sums (graph.detect.local_pairs)
         self.arrays: dict[str, np.ndarray] = {}  # per-row results kept for the next run, by name
         self._focus: dict[str, np.ndarray] = {}
         self._cache: dict = {}
@@ -73,11 +75,17 @@ class Memo:
     def pairs(self, kind: str, compute) -> pd.DataFrame:
         """The projection's pairs over entity ``kind``; ``compute(focus_rows)`` is the detector's
         own counting (cooccurrence plus its thresholds) with ``focus_rows`` passed through."""
+        from graph.detect.local_pairs import Focus
+
         if not self.incremental:
             out = compute(None)
             self.stats["pairs_recounted"] = len(out)
+            self.sums = out.attrs.get("sums")
         else:
-            fresh = compute(self.new_rows)
+            # with the last run's chance sums the count reads only the rows the new claims reach
+            sums = self.old.get("sums")
+            fresh = compute(Focus(self.new_rows, tuple(sums) if sums is not None else None, self.f, kind))
+            self.sums = fresh.attrs.get("sums")
             q = float(fresh.attrs.get("q", 0.0))
             focus = fresh.attrs.get("focus")
             if focus is None:  # nothing survived the filters: the answer is complete
@@ -174,6 +182,8 @@ class Memo:
         """What the next run needs: the pairs by ids, every cluster's description and the
         per-row arrays a detector kept (rows in frame order: settlement time, claim id)."""
         rec: dict = {"items": self.items}
+        if self.sums is not None:
+            rec["sums"] = [int(x) for x in self.sums]
         if self.arrays:
             rec["arrays"] = dict(self.arrays)
         if self.pair_table is not None:

@@ -119,6 +119,9 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     where the entity was at that ``where`` on that many distinct days (pairs that meet at one
     place again and again; far fewer pairs to form in a big city).
 
+    ``groups`` are arrays of group codes or :class:`~graph.detect.local_pairs.WindowGrid` s.
+    ``attrs["sums"]`` holds the chance constant's sums (:func:`~graph.detect.local_pairs.group_sums`).
+
     ``focus_rows`` (a boolean mask over rows, for daily increments): only the pairs that the
     focus rows can change are returned, with exactly the values a run without it gives them.
     Those are the pairs with at least one member in a group that holds a focus row; every other
@@ -126,8 +129,19 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     chance model still count every row. The chance model's constant is in ``attrs["q"]`` and
     the focus entities in ``attrs["focus"]``, so a caller holding the last run's pairs drops
     those touching a focus entity, adds these and recomputes ``expected`` for the rest (an
-    answer without ``attrs["focus"]`` is complete: no pair survives the filters).
+    answer without ``attrs["focus"]`` is complete: no pair survives the filters). A
+    :class:`~graph.detect.local_pairs.Focus` with the last run's sums, over window grids, is
+    counted from the rows the new claims reach (:func:`~graph.detect.local_pairs.focus_pairs`).
     """
+    from graph.detect.local_pairs import Focus, WindowGrid, focus_pairs, group_sums, usable
+
+    focus_of = focus_rows if isinstance(focus_rows, Focus) else None
+    if focus_of is not None and engine.current().name != "spark" and usable(groups, focus_of):
+        # a daily increment: count from the rows the new claims reach (graph.detect.local_pairs)
+        return focus_pairs(groups, entity, when, where, focus_of, max_group=max_group, min_group=min_group,
+                           min_degree=min_degree, min_place_degree=min_place_degree)
+    focus_rows = focus_of.rows if focus_of is not None else focus_rows
+    groups = [g.codes() if isinstance(g, WindowGrid) else g for g in groups]
     if engine.current().name == "spark":  # the same projection, computed by Spark (graph.detect.engine)
         from graph.detect.spark.cooccurrence import cooccurrence as on_spark
 
@@ -136,6 +150,7 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     cols = ["a", "b", "days", "places", "tour_days", "weight", "deg_a", "deg_b", "expected"]
     empty = pd.DataFrame({c: pd.Series([], dtype="float64" if c in ("weight", "expected") else "int64") for c in cols})
     empty.attrs["q"] = 0.0
+    empty.attrs["sums"] = (0, 0)
     m = memberships(groups, np.asarray(entity), when, where)
     if m.empty:
         return empty
@@ -148,7 +163,9 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     sizes = np.diff(np.r_[starts, len(g)])
     gsize_all = np.repeat(sizes, sizes)
     q = _same_group_probability(gsize_all)
-    empty.attrs["q"] = q
+    # the chance constant's two sums, kept so that an increment updates q from its groups alone
+    sums = group_sums(gsize_all)
+    empty.attrs["q"], empty.attrs["sums"] = q, sums
     n_e = int(e.max()) + 1
     ew = _uniq(e * n_when + w_when)
     degree = np.bincount(ew // n_when, minlength=n_e)
@@ -196,7 +213,7 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
         # pairs of two outsiders were counted only partly here; the caller keeps their old values
         out = out[np.isin(out["a"].to_numpy(), focus) | np.isin(out["b"].to_numpy(), focus)].reset_index(drop=True)
     out = out[cols]
-    out.attrs["q"] = q
+    out.attrs["q"], out.attrs["sums"] = q, sums
     if focus is not None:
         out.attrs["focus"] = focus
     return out

@@ -27,8 +27,9 @@ import numpy as np
 import pandas as pd
 
 from graph.detect.frame import log10_poisson_sf
+from graph.detect.local_pairs import staggered
 from graph.detect.memo import memo_for
-from graph.detect.projections import PairIndex, clusters, cooccurrence, window_keys
+from graph.detect.projections import PairIndex, clusters, cooccurrence
 
 __all__ = ["Tour", "tours"]
 
@@ -55,7 +56,7 @@ def tours(f, entity: str = "patient", rows_mask: np.ndarray | None = None, windo
     ent = getattr(f, entity).copy()
     if rows_mask is not None:
         ent = np.where(rows_mask, ent, -1)
-    groups = [window_keys([f.institution], f.minute, window, 0), window_keys([f.institution], f.minute, window, window // 2)]
+    groups = staggered(f, [f.institution], window)
 
     def count(focus_rows=None):
         pairs = cooccurrence(groups, ent, [f.day, f.day], [f.institution, f.institution], max_group=max_group,

@@ -66,12 +66,12 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
                  min_degree: int = 1, min_place_degree: int = 1, focus_rows=None, spark=None) -> pd.DataFrame:
     """:func:`graph.detect.projections.cooccurrence` computed by Spark (``spark``: a session,
     default the shared one from :func:`graph.detect.spark.session.get_session`), ``attrs``
-    (``q``, and ``focus`` with ``focus_rows``) included."""
+    (``q``, ``sums``, and ``focus`` with ``focus_rows``) included."""
     from pyspark.sql import functions as F
 
     rows = membership_rows(groups, entity, when, where, focus_rows)
     if rows.empty:
-        return _empty(0.0)
+        return _empty(0.0, (0, 0))
     if spark is None:
         from graph.detect import engine
 
@@ -87,8 +87,9 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
         total, same, n_kept = m.agg(F.count(F.lit(1)), F.sum(F.col("size") - 1),
                                     F.sum(_keep(F, max_group, min_group, min_degree, min_place_degree).cast("long"))).first()
         q = 0.0 if total < 2 else float(same) / (float(total) * (float(total) - 1.0))
+        sums = (int(same or 0), int(total))  # kept by an increment's memo (graph.detect.local_pairs)
         if not n_kept:
-            return _empty(q)
+            return _empty(q, sums)
         kept = m.where(_keep(F, max_group, min_group, min_degree, min_place_degree))
         focus = None
         if focus_rows is not None:
@@ -114,24 +115,24 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     finally:
         for df in cached:
             df.unpersist()
-    out = _empty(q) if table.num_rows == 0 else _frame(table, q)
+    out = _empty(q, sums) if table.num_rows == 0 else _frame(table, q, sums)
     if focus is not None:
         out.attrs["focus"] = focus
     return out
 
 
-def _empty(q: float) -> pd.DataFrame:
+def _empty(q: float, sums: tuple[int, int]) -> pd.DataFrame:
     out = pd.DataFrame({c: pd.Series([], dtype="float64" if c in ("weight", "expected") else "int64") for c in COLUMNS})
-    out.attrs["q"] = q
+    out.attrs["q"], out.attrs["sums"] = q, sums
     return out
 
 
-def _frame(table: pa.Table, q: float) -> pd.DataFrame:
+def _frame(table: pa.Table, q: float, sums: tuple[int, int]) -> pd.DataFrame:
     out = pd.DataFrame({c: table.column(c).to_numpy().astype(np.int64) for c in _INTS})
     out["weight"] = _weights(table.column("sizes"), out["days"].to_numpy())
     out["expected"] = out["deg_a"] * out["deg_b"] * q
     out = out[COLUMNS]
-    out.attrs["q"] = q
+    out.attrs["q"], out.attrs["sums"] = q, sums
     return out
 
 

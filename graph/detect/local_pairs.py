@@ -1,0 +1,270 @@
+"""A daily increment's pair counting from the rows the new claims reach, not from every claim.
+
+:func:`~graph.detect.projections.cooccurrence` in focus mode returns the pairs that a day's new
+claims can change, exactly as a full count gives them; but it numbers every claim's groups,
+sorts every membership and counts every entity's days to get there, so on a city-year it costs
+what a full count costs. Everything those pairs depend on is local:
+
+* the *focus entities* F: the members of the groups (institution and the grid's other parts,
+  time window) that hold a new claim; found from the claims settled at those institutions in
+  those windows (a binary search in the frame's (institution, time) order);
+* the pairs' groups: every group of an F entity's claims (all its claims: the entity index);
+  their sizes need all the claims in them, found as above;
+* the filters and the chance: each member's distinct days (degree) and distinct days per
+  place, from all the claims of every member of those groups;
+* the chance constant ``q`` = Σ n(n-1) / (M (M-1)) over all groups (n members each, M
+  memberships in all): the two integer sums are kept from the last run and only the groups
+  holding a new claim change them (their member counts before and after the new claims).
+
+So :func:`focus_pairs` reads a few rows per new claim and gives the table ``cooccurrence``
+gives with ``focus_rows`` (same pairs, counts, weights, degrees and ``expected``; tested
+against it in ``tests/graph/detect/test_local_pairs.py``) plus the updated sums. It applies
+when the groups are :class:`WindowGrid` s over the frame's institutions, the previous sums are
+known (:class:`Focus`) and no claim lacks its settlement time (the frame's order is then the
+time order); otherwise ``cooccurrence`` counts as before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from graph.detect.pair_days import pair_counts
+
+__all__ = ["WindowGrid", "staggered", "Focus", "usable", "focus_pairs", "group_sums"]
+
+
+class WindowGrid:
+    """The groups of :func:`~graph.detect.projections.window_keys` (``parts`` of frame ``f``,
+    windows of ``width`` minutes shifted by ``offset``), numbered only when a full count asks
+    (:meth:`codes`); an increment asks only for some rows' groups (:meth:`keys`)."""
+
+    def __init__(self, f, parts: list[np.ndarray], width: int, offset: int = 0):
+        self.f, self.parts, self.width, self.offset = f, list(parts), int(width), int(offset)
+        self._codes: np.ndarray | None = None
+
+    def codes(self) -> np.ndarray:
+        """Every row's group code (window_keys over all rows), computed once."""
+        if self._codes is None:
+            from graph.detect.projections import window_keys
+
+            self._codes = window_keys(self.parts, self.f.minute, self.width, self.offset)
+        return self._codes
+
+    def keys(self, rows: np.ndarray) -> np.ndarray:
+        """Group codes of ``rows`` (numbered among them, in window_keys' order; -1 where a part
+        is missing): two rows get the same code exactly when they share a group."""
+        from graph.detect.projections import window_keys
+
+        return window_keys([np.asarray(p)[rows] for p in self.parts], self.f.minute[rows], self.width, self.offset)
+
+    def windows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(institution, first minute, end minute) of each row's window."""
+        start = (self.f.minute[rows] + self.offset) // self.width * self.width - self.offset
+        return np.asarray(self.parts[0])[rows], start, start + self.width
+
+
+def staggered(f, parts: list[np.ndarray], width: int) -> list[WindowGrid]:
+    """Two grids of ``width``-minute windows, the second shifted by half a window, so that
+    claims a few minutes apart across a window's edge still share a group in one of them."""
+    return [WindowGrid(f, parts, width, 0), WindowGrid(f, parts, width, width // 2)]
+
+
+@dataclass
+class Focus:
+    """What an increment's count is about: ``rows`` (mask of the new claims' rows), and for the
+    local count the frame, the entity kind counted (its row index) and ``sums`` (Σ n(n-1), M)
+    of the last run's groups."""
+
+    rows: np.ndarray
+    sums: tuple[int, int] | None = None
+    frame: object | None = None
+    kind: str | None = None
+
+
+def usable(groups, focus: Focus) -> bool:
+    """Can :func:`focus_pairs` count this projection?"""
+    f = focus.frame
+    if f is None or focus.sums is None or focus.kind is None or not groups:
+        return False
+    if not all(isinstance(g, WindowGrid) and g.f is f and g.parts and g.parts[0] is f.institution for g in groups):
+        return False
+    # an entity's days are read from its claims, which equals reading them from its memberships
+    # only when one grid's windows never straddle midnight (a membership keeps its first claim's day)
+    if not any(1440 % g.width == 0 and g.offset % g.width == 0 for g in groups):
+        return False
+    # claims without a settlement time sit at the end of the frame with minute 0: the frame's
+    # order would not be the time order the window search relies on
+    return f.n == 0 or int(f.t[-1]) != np.iinfo(np.int64).max
+
+
+def group_sums(size_per_membership: np.ndarray) -> tuple[int, int]:
+    """(Σ over groups of n(n-1), memberships M) from each membership's group size.
+
+    >>> group_sums(np.array([3, 3, 3, 1]))
+    (6, 4)
+    """
+    return int((np.asarray(size_per_membership, dtype=np.int64) - 1).sum()), int(len(size_per_membership))
+
+
+def _q(sums: tuple[int, int]) -> float:
+    # the expression of projections._same_group_probability, so the float is the same
+    s, m = sums
+    total = float(m)
+    if total < 2:
+        return 0.0
+    return float(s) / (total * (total - 1))
+
+
+def _place_time_index(f):
+    """Rows in (institution, time) order and their int64 (institution, minute) keys, cached."""
+    if "place_time" not in f.cache:
+        f.rows_of("institution", [])  # builds the frame's cached institution order
+        order, _ = f.cache["order_institution"]
+        m0 = int(f.minute.min()) if f.n else 0
+        span = (int(f.minute.max()) - m0 + 2) if f.n else 1
+        key = f.institution[order].astype(np.int64) * span + (f.minute[order] - m0)
+        f.cache["place_time"] = (order, key, m0, span)
+    return f.cache["place_time"]
+
+
+def _rows_in_windows(f, inst: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Rows settled at ``inst`` in [lo, hi) minutes, for every triple; ascending, distinct."""
+    order, key, m0, span = _place_time_index(f)
+    ok = inst >= 0
+    inst, lo, hi = inst[ok].astype(np.int64), lo[ok], hi[ok]
+    if not len(inst):
+        return np.array([], dtype=np.int64)
+    a = inst * span + np.clip(lo - m0, 0, span - 1)
+    b = inst * span + np.clip(hi - m0, 0, span - 1)
+    ab = np.unique(np.c_[a, b], axis=0)
+    start, end = np.searchsorted(key, ab[:, 0], "left"), np.searchsorted(key, ab[:, 1], "left")
+    n = end - start
+    pos = np.repeat(start - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
+    return np.unique(order[pos].astype(np.int64))
+
+
+def _windows_of(grids, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    parts = [g.windows(rows) for g in grids]
+    return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))
+
+
+def _valid(grids, entity: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``rows`` that are memberships: the entity and every part of the groups present."""
+    ok = entity[rows] >= 0
+    for p in grids[0].parts:
+        ok &= np.asarray(p)[rows] >= 0
+    return rows[ok]
+
+
+def _distinct_counts(key_major: np.ndarray, key_minor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct major keys, number of distinct minor values per major key)."""
+    t = pd.DataFrame({"a": key_major, "b": key_minor}).drop_duplicates()
+    c = t.groupby("a", sort=True).size()
+    return c.index.to_numpy(dtype=np.int64), c.to_numpy(dtype=np.int64)
+
+
+def _member_sums(g: np.ndarray, e: np.ndarray) -> tuple[int, int]:
+    """(Σ n(n-1), M) over the distinct (group, entity) memberships given."""
+    if not len(g):
+        return 0, 0
+    m = pd.DataFrame({"g": g, "e": e}).drop_duplicates()
+    n = m.groupby("g").size().to_numpy(dtype=np.int64)
+    return int((n * (n - 1)).sum()), int(n.sum())
+
+
+def _empty(q: float, focus: np.ndarray, sums: tuple[int, int]) -> pd.DataFrame:
+    cols = ["a", "b", "days", "places", "tour_days", "weight", "deg_a", "deg_b", "expected"]
+    out = pd.DataFrame({c: pd.Series([], dtype="float64" if c in ("weight", "expected") else "int64") for c in cols})
+    out.attrs.update({"q": q, "focus": focus, "sums": sums})
+    return out
+
+
+def focus_pairs(groups: list[WindowGrid], entity, when, where, focus: Focus, max_group: int = 50,
+                min_group: int = 2, min_degree: int = 1, min_place_degree: int = 1) -> pd.DataFrame:
+    """``cooccurrence(groups, entity, when, where, ..., focus_rows=focus.rows)``, counted from the
+    rows the new claims reach (see the module docstring); ``attrs["sums"]`` the updated sums."""
+    f = focus.frame
+    entity = np.asarray(entity)
+    when0, where0 = np.asarray(when[0]), np.asarray(where[0] if where is not None else np.zeros(f.n, dtype=np.int64))
+    if any(w is not when[0] for w in when) or (where is not None and any(p is not where[0] for p in where)):
+        raise ValueError("focus_pairs counts one when/where array for every grid")
+    new = _valid(groups, entity, np.flatnonzero(np.asarray(focus.rows, dtype=bool)))
+
+    # the groups holding a new claim: their members are the focus entities; their member
+    # counts before and after the new claims move the chance constant's sums
+    near = _rows_in_windows(f, *_windows_of(groups, new))
+    near = _valid(groups, entity, near)
+    is_new = np.isin(near, new)
+    ds = dm = 0
+    members = []
+    for grid in groups:
+        g = grid.keys(near)
+        holding = np.isin(g, np.unique(g[is_new]))
+        gh, eh, nh = g[holding], entity[near[holding]], is_new[holding]
+        s1, m1 = _member_sums(gh, eh)
+        s0, m0 = _member_sums(gh[~nh], eh[~nh])
+        ds, dm = ds + s1 - s0, dm + m1 - m0
+        members.append(eh)
+    sums = (int(focus.sums[0]) + ds, int(focus.sums[1]) + dm)
+    q = _q(sums)
+    F = np.unique(np.concatenate(members)).astype(np.int64) if members else np.array([], dtype=np.int64)
+    if not len(F):
+        return _empty(q, F, sums)
+
+    # every group of a focus entity's claims, with all its members
+    own = _valid(groups, entity, f.rows_of(focus.kind, F))
+    own = own[np.isin(entity[own], F)]  # a masked entity (tours): only the rows it holds
+    near = _valid(groups, entity, _rows_in_windows(f, *_windows_of(groups, own)))
+    is_own = np.isin(near, own)
+    gs, es, offset = [], [], 0
+    for grid in groups:
+        g = grid.keys(near)
+        inside = np.isin(g, np.unique(g[is_own]))
+        gs.append(g[inside] + offset)
+        es.append(near[inside])
+        offset += int(g.max()) + 1 if len(g) else 0
+    g = np.concatenate(gs)
+    rows = np.concatenate(es)
+    e = entity[rows].astype(np.int64)
+
+    # every member's distinct days, and distinct days per place, from all its claims
+    Y = np.unique(e)
+    theirs = _valid(groups, entity, f.rows_of(focus.kind, Y))
+    theirs = theirs[np.isin(entity[theirs], Y)]
+    te, tw, tp = entity[theirs].astype(np.int64), when0[theirs].astype(np.int64), where0[theirs].astype(np.int64)
+    ye, ydeg = _distinct_counts(te, tw)
+    n_p = int(tp.max()) + 1 if len(tp) else 1
+    pe, pdeg = _distinct_counts(te * n_p + tp, tw)
+
+    # memberships as projections.memberships makes them: distinct (group, entity), first row kept
+    n_e = int(e.max()) + 1
+    key = g * n_e + e
+    order = np.argsort(key, kind="stable")
+    ks = key[order]
+    first = order[np.r_[True, ks[1:] != ks[:-1]]]
+    g, e, rows = g[first], e[first], rows[first]
+    w, p = when0[rows].astype(np.int64), where0[rows].astype(np.int64)
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    sizes = np.diff(np.r_[starts, len(g)])
+    size_of = np.repeat(sizes, sizes)
+    degree = ydeg[np.searchsorted(ye, e)]
+    keep = (size_of >= min_group) & (size_of <= max_group)
+    if min_degree > 1:
+        keep &= degree >= min_degree
+    if min_place_degree > 1:
+        keep &= pdeg[np.searchsorted(pe, e * n_p + p)] >= min_place_degree
+    hit = keep & np.isin(g, np.unique(g[keep & np.isin(e, F)]))
+    if not hit.any():
+        return _empty(q, F, sums)
+    from graph.detect.projections import _dense
+
+    out = pair_counts(g[hit], e[hit], _dense(w[hit])[0], _dense(p[hit])[0], size_of[hit])
+    out = out[np.isin(out["a"].to_numpy(), F) | np.isin(out["b"].to_numpy(), F)].reset_index(drop=True)
+    out["deg_a"] = ydeg[np.searchsorted(ye, out["a"].to_numpy())]
+    out["deg_b"] = ydeg[np.searchsorted(ye, out["b"].to_numpy())]
+    out["expected"] = out["deg_a"] * out["deg_b"] * q
+    out.attrs.update({"q": q, "focus": F, "sums": sums})
+    return out
