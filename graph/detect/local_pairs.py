@@ -118,37 +118,36 @@ def _q(sums: tuple[int, int]) -> float:
     return float(s) / (total * (total - 1))
 
 
+_MARGIN = 2 * 1440  # minutes a window may start before the first claim (grids are at most a day wide)
+
+
 def _place_time_index(f):
     """Rows in (institution, time) order and their int64 (institution, minute) keys, cached."""
     if "place_time" not in f.cache:
         f.rows_of("institution", [])  # builds the frame's cached institution order
         order, _ = f.cache["order_institution"]
-        m0 = int(f.minute.min()) if f.n else 0
-        span = (int(f.minute.max()) - m0 + 2) if f.n else 1
+        m0 = (int(f.minute.min()) if f.n else 0) - _MARGIN
+        span = (int(f.minute.max()) if f.n else 0) - m0 + 2 * _MARGIN
         key = f.institution[order].astype(np.int64) * span + (f.minute[order] - m0)
         f.cache["place_time"] = (order, key, m0, span)
     return f.cache["place_time"]
 
 
-def _rows_in_windows(f, inst: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Rows settled at ``inst`` in [lo, hi) minutes, for every triple; ascending, distinct."""
+def _rows_in_windows(f, grids, rows: np.ndarray) -> np.ndarray:
+    """Rows settled at the institution of one of ``rows`` within its window on some grid;
+    ascending, distinct (``rows`` among them)."""
     order, key, m0, span = _place_time_index(f)
-    ok = inst >= 0
-    inst, lo, hi = inst[ok].astype(np.int64), lo[ok], hi[ok]
-    if not len(inst):
-        return np.array([], dtype=np.int64)
-    a = inst * span + np.clip(lo - m0, 0, span - 1)
-    b = inst * span + np.clip(hi - m0, 0, span - 1)
-    ab = np.unique(np.c_[a, b], axis=0)
-    start, end = np.searchsorted(key, ab[:, 0], "left"), np.searchsorted(key, ab[:, 1], "left")
-    n = end - start
-    pos = np.repeat(start - np.cumsum(n) + n, n) + np.arange(int(n.sum()))
-    return np.unique(order[pos].astype(np.int64))
-
-
-def _windows_of(grids, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    parts = [g.windows(rows) for g in grids]
-    return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))
+    found = []
+    for grid in grids:
+        if grid.width > _MARGIN:
+            raise ValueError(f"window grids of at most {_MARGIN} minutes (got {grid.width})")
+        inst, lo, _ = grid.windows(rows)
+        ok = inst >= 0
+        a = np.unique(inst[ok].astype(np.int64) * span + (lo[ok] - m0))
+        start, end = np.searchsorted(key, a, "left"), np.searchsorted(key, a + grid.width, "left")
+        n = end - start
+        found.append(order[np.repeat(start - np.cumsum(n) + n, n) + np.arange(int(n.sum()))])
+    return np.unique(np.concatenate(found).astype(np.int64)) if found else np.array([], dtype=np.int64)
 
 
 def _valid(grids, entity: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -159,11 +158,18 @@ def _valid(grids, entity: np.ndarray, rows: np.ndarray) -> np.ndarray:
     return rows[ok]
 
 
-def _distinct_counts(key_major: np.ndarray, key_minor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(distinct major keys, number of distinct minor values per major key)."""
-    t = pd.DataFrame({"a": key_major, "b": key_minor}).drop_duplicates()
-    c = t.groupby("a", sort=True).size()
-    return c.index.to_numpy(dtype=np.int64), c.to_numpy(dtype=np.int64)
+def _distinct_counts(major: np.ndarray, minor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(distinct non-negative ``major`` keys, number of distinct ``minor`` values per key).
+
+    >>> [x.tolist() for x in _distinct_counts(np.array([5, 5, 5, 2]), np.array([1, 1, 3, 1]))]
+    [[2, 5], [1, 2]]
+    """
+    if not len(major):
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
+    lo = int(minor.min())
+    width = int(minor.max()) - lo + 1
+    pairs = np.unique(major.astype(np.int64) * width + (minor - lo))
+    return np.unique(pairs // width, return_counts=True)
 
 
 def _member_sums(g: np.ndarray, e: np.ndarray) -> tuple[int, int]:
@@ -195,7 +201,7 @@ def focus_pairs(groups: list[WindowGrid], entity, when, where, focus: Focus, max
 
     # the groups holding a new claim: their members are the focus entities; their member
     # counts before and after the new claims move the chance constant's sums
-    near = _rows_in_windows(f, *_windows_of(groups, new))
+    near = _rows_in_windows(f, groups, new)
     near = _valid(groups, entity, near)
     is_new = np.isin(near, new)
     ds = dm = 0
@@ -217,7 +223,7 @@ def focus_pairs(groups: list[WindowGrid], entity, when, where, focus: Focus, max
     # every group of a focus entity's claims, with all its members
     own = _valid(groups, entity, f.rows_of(focus.kind, F))
     own = own[np.isin(entity[own], F)]  # a masked entity (tours): only the rows it holds
-    near = _valid(groups, entity, _rows_in_windows(f, *_windows_of(groups, own)))
+    near = _valid(groups, entity, _rows_in_windows(f, groups, own))
     is_own = np.isin(near, own)
     gs, es, offset = [], [], 0
     for grid in groups:
@@ -230,15 +236,6 @@ def focus_pairs(groups: list[WindowGrid], entity, when, where, focus: Focus, max
     rows = np.concatenate(es)
     e = entity[rows].astype(np.int64)
 
-    # every member's distinct days, and distinct days per place, from all its claims
-    Y = np.unique(e)
-    theirs = _valid(groups, entity, f.rows_of(focus.kind, Y))
-    theirs = theirs[np.isin(entity[theirs], Y)]
-    te, tw, tp = entity[theirs].astype(np.int64), when0[theirs].astype(np.int64), where0[theirs].astype(np.int64)
-    ye, ydeg = _distinct_counts(te, tw)
-    n_p = int(tp.max()) + 1 if len(tp) else 1
-    pe, pdeg = _distinct_counts(te * n_p + tp, tw)
-
     # memberships as projections.memberships makes them: distinct (group, entity), first row kept
     n_e = int(e.max()) + 1
     key = g * n_e + e
@@ -250,15 +247,36 @@ def focus_pairs(groups: list[WindowGrid], entity, when, where, focus: Focus, max
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     sizes = np.diff(np.r_[starts, len(g)])
     size_of = np.repeat(sizes, sizes)
-    degree = ydeg[np.searchsorted(ye, e)]
-    keep = (size_of >= min_group) & (size_of <= max_group)
-    if min_degree > 1:
-        keep &= degree >= min_degree
-    if min_place_degree > 1:
-        keep &= pdeg[np.searchsorted(pe, e * n_p + p)] >= min_place_degree
-    hit = keep & np.isin(g, np.unique(g[keep & np.isin(e, F)]))
-    if not hit.any():
+    n_p = int(where0.max()) + 1 if len(where0) else 1
+
+    def kept(sel: np.ndarray, stats) -> np.ndarray:
+        """The filters of cooccurrence for memberships ``sel``, with the members' day counts."""
+        ye, ydeg, pe, pdeg = stats
+        ok = (size_of[sel] >= min_group) & (size_of[sel] <= max_group)
+        if min_degree > 1:
+            ok &= ydeg[np.searchsorted(ye, e[sel])] >= min_degree
+        if min_place_degree > 1:
+            ok &= pdeg[np.searchsorted(pe, e[sel] * n_p + p[sel])] >= min_place_degree
+        return ok
+
+    def day_counts(rows_of_them: np.ndarray):
+        """Distinct days per member and per (member, place), from all their claims."""
+        te, tw = entity[rows_of_them].astype(np.int64), when0[rows_of_them].astype(np.int64)
+        tp = where0[rows_of_them].astype(np.int64)
+        return (*_distinct_counts(te, tw), *_distinct_counts(te * n_p + tp, tw))
+
+    # the groups where a focus entity's membership passes the filters (its days: its own
+    # claims); only their members' day counts are needed, so only their claims are read
+    of_focus = np.flatnonzero(np.isin(e, F))
+    hit_groups = np.unique(g[of_focus[kept(of_focus, day_counts(own))]])
+    in_hit = np.flatnonzero(np.isin(g, hit_groups))
+    Y = np.unique(e[in_hit])
+    theirs = _valid(groups, entity, f.rows_of(focus.kind, Y))
+    stats = day_counts(theirs[np.isin(entity[theirs], Y)])
+    hit = in_hit[kept(in_hit, stats)]
+    if not len(hit):
         return _empty(q, F, sums)
+    ye, ydeg = stats[0], stats[1]
     from graph.detect.projections import _dense
 
     out = pair_counts(g[hit], e[hit], _dense(w[hit])[0], _dense(p[hit])[0], size_of[hit])

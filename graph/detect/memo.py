@@ -133,8 +133,12 @@ class Memo:
             return True
         key = f"_changed_{kind}"
         if key not in self._cache:
-            self._cache[key] = self.changed_entities(kind)
-        return bool(np.isin(np.asarray(members, dtype=np.int64), self._cache[key]).any())
+            # one flag per entity: a cluster's test reads its members' flags, no search per cluster
+            flags = np.zeros(len(self.f.labels[kind]) + 1, dtype=bool)
+            flags[self.changed_entities(kind)] = True
+            self._cache[key] = flags
+        members = np.asarray(members, dtype=np.int64)
+        return bool(self._cache[key][members[members >= 0]].any())
 
     def inside_digest(self, kind: str, members: np.ndarray) -> str:
         """A digest of the pairs among ``members`` (ids and counts, not the chance): a detector
