@@ -26,7 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["ClaimFrame", "ROWS", "CODED", "bucket_order", "VISIT_CODES", "OUTPATIENT", "INPATIENT", "PHARMACY", "haversine_km", "log10_poisson_sf", "log10_poisson_sf_array"]
+__all__ = ["ClaimFrame", "ROWS", "CODED", "PATIENT_REF", "bucket_order", "VISIT_CODES", "OUTPATIENT", "INPATIENT", "PHARMACY", "haversine_km", "log10_poisson_sf", "log10_poisson_sf_array"]
 
 OUTPATIENT, INPATIENT, PHARMACY = 0, 1, 2
 VISIT_CODES = {"outpatient": OUTPATIENT, "inpatient": INPATIENT, "pharmacy": PHARMACY}
@@ -35,6 +35,9 @@ _MISSING_DAY = -1
 # the coded columns (int32 codes into ``labels[kind]``) and every per-row array of a frame
 CODED = ("patient", "card", "institution", "doctor", "operator", "diagnosis")
 ROWS = ("claim_id", "t") + CODED + ("visit", "minute", "day", "admit_day", "discharge_day", "total", "fund")
+# the per-patient attributes read from the patients' reference file, and their label lists
+PATIENT_REF = ("p_birth_year", "p_sex", "p_region", "p_phone", "p_address", "p_card",
+               "p_region_label", "p_phone_label", "p_address_label")
 
 
 def haversine_km(lat1, lon1, lat2, lon2):
@@ -184,7 +187,8 @@ class ClaimFrame:
         self._reference(institutions, doctors, patients)
 
     @classmethod
-    def from_rows(cls, rows: dict, labels: dict, institutions=None, doctors=None, patients=None) -> ClaimFrame:
+    def from_rows(cls, rows: dict, labels: dict, institutions=None, doctors=None, patients=None,
+                  patient_ref: dict | None = None) -> ClaimFrame:
         """A frame from per-row arrays already in canonical order (every name of :data:`ROWS`)
         and their ``labels``: what :class:`ClaimFrame` would build from those claims.
 
@@ -202,11 +206,20 @@ class ClaimFrame:
             setattr(f, name, rows[name])
         f.n = len(f.minute)
         f.labels = dict(labels)
-        f._reference(institutions, doctors, patients)
+        f._reference(institutions, doctors, patients, patient_ref)
         return f
 
-    def _reference(self, institutions, doctors, patients) -> None:
-        self._patients(patients)
+    def _reference(self, institutions, doctors, patients, patient_ref: dict | None = None) -> None:
+        """Reference attributes; ``patient_ref``: the per-patient ones already made (every name
+        of :data:`PATIENT_REF`, as :meth:`_patients` makes them for these labels)."""
+        if patient_ref is None:
+            self._patients(patients)
+        else:
+            for name in PATIENT_REF:
+                setattr(self, name, patient_ref[name])
+        # kept as _patients made them (the next increment extends them): _institutions re-codes
+        # the regions onto its own label list
+        self.patient_ref = {name: getattr(self, name) for name in PATIENT_REF}
         self._institutions(institutions)
         self.doctors_ref = doctors
         # projections shared between detectors (filled lazily, keyed by name)

@@ -34,10 +34,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graph.detect.frame import CODED, ROWS, ClaimFrame
+from graph.detect.frame import CODED, PATIENT_REF, ROWS, ClaimFrame
 from graph.detect.memo import StateMismatch
 
 __all__ = ["rows_of", "save", "load", "extend"]
@@ -70,40 +71,56 @@ def save(f: ClaimFrame, folder: Path) -> None:
     _write_strings(folder / _IDS, f.claim_id)
     for kind in CODED:
         _write_strings(folder / f"frame-labels-{kind}.arrow", pa.array(f.labels[kind].tolist(), type=pa.large_string()))
+    for name in PATIENT_REF:
+        value = f.patient_ref[name]
+        if name.endswith("_label"):
+            _write_strings(folder / f"frame-ref-{name}.arrow", pa.array(value.tolist(), type=pa.large_string()))
+        else:
+            np.save(folder / f"frame-ref-{name}.npy", np.asarray(value), allow_pickle=False)
 
 
-def load(folder: Path) -> tuple[dict, dict]:
-    """(per-row arrays, labels) kept by :func:`save` (OSError/ValueError when unreadable)."""
+def load(folder: Path) -> tuple[dict, dict, dict]:
+    """(per-row arrays, labels, per-patient reference attributes) kept by :func:`save`
+    (OSError/ValueError when unreadable)."""
     folder = Path(folder)
     rows = {name: np.load(folder / f"frame-{name}.npy", allow_pickle=False) for name in ROWS if name != "claim_id"}
     rows["claim_id"] = _read_strings(folder / _IDS)
-    labels = {kind: np.asarray(_read_strings(folder / f"frame-labels-{kind}.arrow").to_numpy(zero_copy_only=False),
-                               dtype=object) for kind in CODED}
+    labels = {kind: _labels(folder / f"frame-labels-{kind}.arrow") for kind in CODED}
     n = {len(v) for v in rows.values()}
     if len(n) != 1:
         raise ValueError(f"the kept frame's arrays differ in length: {sorted(n)}")
-    return rows, labels
+    ref = {name: _labels(folder / f"frame-ref-{name}.arrow") if name.endswith("_label")
+           else np.load(folder / f"frame-ref-{name}.npy", allow_pickle=False) for name in PATIENT_REF}
+    if any(len(ref[name]) != len(labels["patient"]) for name in PATIENT_REF if not name.endswith("_label")):
+        raise ValueError("the kept per-patient attributes do not match the kept patients")
+    return rows, labels, ref
 
 
-def _merge_labels(old: np.ndarray, new: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
-    """(merged sorted labels, old code -> merged code or None when unchanged, new code -> merged code).
+def _labels(path: Path) -> np.ndarray:
+    return np.asarray(_read_strings(path).to_numpy(zero_copy_only=False), dtype=object)
 
-    >>> m, o, n = _merge_labels(np.array(["a", "c"], dtype=object), np.array(["b", "c", "d"], dtype=object))
-    >>> m.tolist(), o.tolist(), n.tolist()
-    (['a', 'b', 'c', 'd'], [0, 2], [1, 2, 3])
+
+def _merge_labels(old: np.ndarray, new: np.ndarray):
+    """(merged sorted labels, old code -> merged code or None when unchanged, new code -> merged
+    code, the added labels, their ``np.insert`` positions in ``old``).
+
+    >>> m, o, n, added, at = _merge_labels(np.array(["a", "c"], dtype=object), np.array(["b", "c", "d"], dtype=object))
+    >>> m.tolist(), o.tolist(), n.tolist(), added.tolist(), at.tolist()
+    (['a', 'b', 'c', 'd'], [0, 2], [1, 2, 3], ['b', 'd'], [1, 2])
     """
+    none = np.array([], dtype=np.int64)
     if len(new) == 0:
-        return old, None, np.array([], dtype=np.int64)
+        return old, None, none, np.array([], dtype=object), none
     pos = np.searchsorted(old, new).astype(np.int64)
     held = pos < len(old)
     held[held] = old[pos[held]] == new[held]
     added, at = new[~held], pos[~held]
     if len(added) == 0:
-        return old, None, pos
+        return old, None, pos, added, at
     merged = np.insert(old, at, added)
     # an old id moves up by the number of added ids sorted before it (those inserted at or before it)
     remap = np.arange(len(old), dtype=np.int64) + np.cumsum(np.bincount(at, minlength=len(old) + 1))[:len(old)]
-    return merged, remap, np.searchsorted(merged, new).astype(np.int64)
+    return merged, remap, np.searchsorted(merged, new).astype(np.int64), added, at
 
 
 def _recode(codes: np.ndarray, to: np.ndarray | None) -> np.ndarray:
@@ -131,9 +148,11 @@ def _insert_at(old_t: np.ndarray, old_ids, new_t: np.ndarray, new_ids: list) -> 
 
 
 def extend(rows: dict, labels: dict, new_claims, institutions=None, doctors=None,
-           patients=None) -> tuple[ClaimFrame, np.ndarray]:
+           patients=None, patient_ref: dict | None = None) -> tuple[ClaimFrame, np.ndarray]:
     """(the frame of the kept claims plus ``new_claims``, mask of the new claims' rows): equal to
-    ``ClaimFrame`` of all those claims. StateMismatch when a new claim id is held already."""
+    ``ClaimFrame`` of all those claims. StateMismatch when a new claim id is held already.
+    ``patient_ref``: the kept frame's per-patient reference attributes (made from the same
+    ``patients`` file), extended rather than made again from the whole file."""
     nf = ClaimFrame(new_claims)
     old_ids = rows["claim_id"]
     if nf.n:
@@ -145,8 +164,9 @@ def extend(rows: dict, labels: dict, new_claims, institutions=None, doctors=None
         new_ids, at = nf.claim_id, np.array([], dtype=np.int64)
     n_old = len(rows["t"])
     out, out_labels = {}, {}
+    merges = {}
     for kind in CODED:
-        merged, remap_old, map_new = _merge_labels(labels[kind], nf.labels[kind])
+        merges[kind] = merged, remap_old, map_new, _, _ = _merge_labels(labels[kind], nf.labels[kind])
         out_labels[kind] = merged
         out[kind] = np.insert(_recode(rows[kind], remap_old), at, _recode(getattr(nf, kind), map_new))
     for name in ROWS:
@@ -155,5 +175,55 @@ def extend(rows: dict, labels: dict, new_claims, institutions=None, doctors=None
     order = np.insert(np.arange(n_old, dtype=np.int64), at, n_old + np.arange(nf.n, dtype=np.int64))
     both = pa.chunked_array(list(old_ids.chunks) + list(new_ids.chunks), type=old_ids.type)
     out["claim_id"] = both.take(pa.array(order)) if nf.n else old_ids
-    f = ClaimFrame.from_rows(out, out_labels, institutions=institutions, doctors=doctors, patients=patients)
+    if patient_ref is not None:
+        patient_ref = _extend_patients(patient_ref, merges["patient"], merges["card"], patients)
+    f = ClaimFrame.from_rows(out, out_labels, institutions=institutions, doctors=doctors, patients=patients,
+                             patient_ref=patient_ref)
     return f, order >= n_old
+
+
+def _as_str(x) -> np.ndarray:
+    return np.asarray(pd.Series(x).astype("string").to_numpy(dtype=object, na_value=None), dtype=object)
+
+
+def _extend_patients(ref: dict, patient_merge, card_merge, patients) -> dict:
+    """The per-patient reference attributes (frame.PATIENT_REF) of the merged patient labels,
+    from the kept ones: those of the added patients made as ClaimFrame._patients makes them,
+    inserted; old codes moved to the merged label lists (cards, regions, phones, addresses)."""
+    merged_patients, _, _, added, at = patient_merge
+    merged_cards, card_remap, _, cards_added, _ = card_merge
+    mine = ClaimFrame.__new__(ClaimFrame)  # the added patients alone, through the same code
+    mine.labels = {"patient": added, "card": merged_cards}
+    has_ref = patients is not None and len(patients) > 0 and "patient_id" in patients.columns
+    mine._patients(patients[patients["patient_id"].astype("string").isin(added.tolist())] if has_ref and len(added) else None)
+    out = {"p_birth_year": np.insert(ref["p_birth_year"], at, mine.p_birth_year),
+           "p_sex": np.insert(ref["p_sex"], at, mine.p_sex),
+           "p_card": np.insert(_recode(ref["p_card"], card_remap), at, mine.p_card)}
+    for attr in ("p_region", "p_phone", "p_address"):
+        merged, remap, map_new, _, _ = _merge_labels(ref[attr + "_label"], getattr(mine, attr + "_label"))
+        out[attr] = np.insert(_recode(ref[attr], remap), at, _recode(getattr(mine, attr), map_new))
+        out[attr + "_label"] = merged
+    if has_ref and len(cards_added) and "card_id" in patients.columns:
+        # an old patient whose reference card had no claim before may hold one of the new cards
+        cards = patients["card_id"].astype("string")
+        holders = patients["patient_id"][cards.isin(cards_added.tolist())]
+        if len(holders):
+            last = patients[patients["patient_id"].isin(holders)].drop_duplicates("patient_id", keep="last")
+            who = _positions(merged_patients, _as_str(last["patient_id"]))
+            card = _positions(merged_cards, _as_str(last["card_id"]))
+            ok = who >= 0
+            out["p_card"][who[ok]] = card[ok]
+    return out
+
+
+def _positions(labels: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Position of each value in the sorted ``labels``, -1 where absent (or missing)."""
+    present = np.array([v is not None for v in values], dtype=bool)
+    out = np.full(len(values), -1, dtype=np.int64)
+    if present.any() and len(labels):
+        v = values[present]
+        pos = np.searchsorted(labels, v)
+        hit = pos < len(labels)
+        hit[hit] = labels[pos[hit]] == v[hit]
+        out[np.flatnonzero(present)[hit]] = pos[hit]
+    return out

@@ -166,8 +166,8 @@ def _kept_frame(kept: dict, new_claims, refs: dict):
     if not kept.get("frame"):
         return None, None, "the kept state holds no claim frame"
     try:
-        rows, labels = kept_frame.load(kept["folder"])
-        f, new_rows = kept_frame.extend(rows, labels, new_claims, **refs)
+        rows, labels, patient_ref = kept_frame.load(kept["folder"])
+        f, new_rows = kept_frame.extend(rows, labels, new_claims, **refs, patient_ref=patient_ref)
     except (OSError, ValueError) as e:
         return None, None, f"the kept claim frame could not be read ({type(e).__name__}: {e})"
     except StateMismatch as e:

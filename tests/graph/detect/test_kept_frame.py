@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from graph.detect import kept_frame, pipeline
-from graph.detect.frame import ROWS, ClaimFrame
+from graph.detect.frame import PATIENT_REF, ROWS, ClaimFrame
 from graph.detect.memo import StateMismatch
 
 
@@ -48,8 +48,13 @@ def _assert_same_frame(got: ClaimFrame, want: ClaimFrame) -> None:
             assert np.array_equal(a, b), name
     for kind, labels in want.labels.items():
         assert got.labels[kind].tolist() == labels.tolist(), kind
-    # what the reference files give is rebuilt from the merged labels
-    assert np.array_equal(got.p_region, want.p_region) and np.array_equal(got.i_region, want.i_region)
+    # the reference attributes, kept and extended or made afresh
+    for name in PATIENT_REF:
+        a, b = getattr(got, name), getattr(want, name)
+        assert a.dtype == b.dtype and a.tolist() == b.tolist() if a.dtype == object else np.array_equal(a, b, equal_nan=True), name
+        assert np.array_equal(got.patient_ref[name], want.patient_ref[name], equal_nan=name == "p_birth_year"), name
+    for name in ("i_region", "i_region_label", "p_lat", "p_lon", "i_kind"):
+        assert np.array_equal(getattr(got, name), getattr(want, name), equal_nan=name in ("p_lat", "p_lon")), name
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -72,11 +77,21 @@ def test_kept_rows_plus_a_new_batch_equal_a_full_build(seed):
     every = pd.concat([claims[~new], batch], ignore_index=True)
     institutions = pd.DataFrame({"institution_id": ["H1", "H-new"], "region": ["R1", "R2"], "lat": [30.0, 31.0],
                                  "lon": [120.0, 121.0]})
-    patients = pd.DataFrame({"patient_id": ["P1", "A-new"], "region": ["R2", "R1"]})
+    # the reference file: new patients bring a region, a phone and an address no one had; an old
+    # patient (P1) holds, by the reference file, a card first used in the new batch; one listed twice
+    patients = pd.DataFrame({
+        "patient_id": ["P1", "A-new", "Z-new", "P2", "P2", "P3"],
+        "region": ["R2", "R1", "R9", "R1", "R3", None],
+        "phone": ["139", "138", "100", "139", "137", "139"],
+        "address": ["a1", "a0", "z9", None, "a2", "a1"],
+        "birth_year": [1950, 1990, None, 1970, 1971, 1980],
+        "sex": ["男", "f", "M", "2", "1", None],
+        "card_id": ["Z-card", "A-card", "K2", "K3", "K3", "K-none"],
+    })
 
     old = ClaimFrame(claims[~new], institutions=institutions, patients=patients)
     f, new_rows = kept_frame.extend(kept_frame.rows_of(old), old.labels, batch, institutions=institutions,
-                                    patients=patients)
+                                    patients=patients, patient_ref=old.patient_ref)
     full = ClaimFrame(every, institutions=institutions, patients=patients)
     _assert_same_frame(f, full)
     assert sorted(f.claim_ids(np.flatnonzero(new_rows))) == sorted(batch.claim_id)
@@ -87,8 +102,8 @@ def test_kept_rows_plus_a_new_batch_equal_a_full_build(seed):
 def test_an_empty_batch_gives_the_kept_frame(tmp_path):
     old = ClaimFrame(_claims(300, 5))
     kept_frame.save(old, tmp_path)
-    rows, labels = kept_frame.load(tmp_path)
-    f, new_rows = kept_frame.extend(rows, labels, _claims(0, 5))
+    rows, labels, ref = kept_frame.load(tmp_path)
+    f, new_rows = kept_frame.extend(rows, labels, _claims(0, 5), patient_ref=ref)
     _assert_same_frame(f, old)
     assert not new_rows.any()
 
@@ -98,9 +113,9 @@ def test_a_saved_frame_reads_back_and_extends_as_the_frame_itself(tmp_path):
     later = _claims(60, 8, prefix="n")
     old = ClaimFrame(claims)
     kept_frame.save(old, tmp_path)
-    rows, labels = kept_frame.load(tmp_path)
-    _assert_same_frame(ClaimFrame.from_rows(rows, labels), old)
-    f, _ = kept_frame.extend(rows, labels, later)
+    rows, labels, ref = kept_frame.load(tmp_path)
+    _assert_same_frame(ClaimFrame.from_rows(rows, labels, patient_ref=ref), old)
+    f, _ = kept_frame.extend(rows, labels, later, patient_ref=ref)
     _assert_same_frame(f, ClaimFrame(pd.concat([claims, later], ignore_index=True)))
 
 
