@@ -179,6 +179,8 @@ def extend(rows: dict, labels: dict, new_claims, institutions=None, doctors=None
         patient_ref = _extend_patients(patient_ref, merges["patient"], merges["card"], patients)
     f = ClaimFrame.from_rows(out, out_labels, institutions=institutions, doctors=doctors, patients=patients,
                              patient_ref=patient_ref)
+    # how the kept codes moved (None: they did not), for state kept by code (graph.detect.memo)
+    f.cache["code_moves"] = {kind: (merges[kind][1], len(labels[kind])) for kind in CODED}
     return f, order >= n_old
 
 

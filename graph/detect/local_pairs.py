@@ -33,7 +33,7 @@ import pandas as pd
 
 from graph.detect.pair_days import pair_counts
 
-__all__ = ["WindowGrid", "staggered", "Focus", "usable", "focus_pairs", "group_sums"]
+__all__ = ["WindowGrid", "staggered", "Focus", "usable", "focus_pairs", "group_sums", "move_days"]
 
 
 class WindowGrid:
@@ -75,19 +75,20 @@ def staggered(f, parts: list[np.ndarray], width: int) -> list[WindowGrid]:
 @dataclass
 class Focus:
     """What an increment's count is about: ``rows`` (mask of the new claims' rows), and for the
-    local count the frame, the entity kind counted (its row index) and ``sums`` (Σ n(n-1), M)
-    of the last run's groups."""
+    local count the frame, the entity kind counted (its row index), ``sums`` (Σ n(n-1), M)
+    of the last run's groups and ``days``, the last run's distinct-day counts per entity."""
 
     rows: np.ndarray
     sums: tuple[int, int] | None = None
     frame: object | None = None
     kind: str | None = None
+    days: dict | None = None  # the last run's day counts (cooccurrence's attrs["days"]), in this frame's codes
 
 
 def usable(groups, focus: Focus) -> bool:
     """Can :func:`focus_pairs` count this projection?"""
     f = focus.frame
-    if f is None or focus.sums is None or focus.kind is None or not groups:
+    if f is None or focus.sums is None or focus.kind is None or focus.days is None or not groups:
         return False
     if not all(isinstance(g, WindowGrid) and g.f is f and g.parts and g.parts[0] is f.institution for g in groups):
         return False
@@ -107,6 +108,34 @@ def group_sums(size_per_membership: np.ndarray) -> tuple[int, int]:
     (6, 4)
     """
     return int((np.asarray(size_per_membership, dtype=np.int64) - 1).sum()), int(len(size_per_membership))
+
+
+def move_days(days: dict, moves: dict, kind: str, n: int) -> dict:
+    """Day counts kept by code (cooccurrence's ``attrs["days"]``) moved to a frame whose labels
+    grew: ``moves[kind]`` is (old code -> new code or None, number of old codes), as
+    :func:`graph.detect.kept_frame.extend` records it, ``n`` the number of ``kind`` codes now.
+
+    >>> d = move_days({"degree": np.array([3, 1])}, {"card": (np.array([0, 2]), 2), "institution": (None, 1)}, "card", 3)
+    >>> d["degree"].tolist()
+    [3, 0, 1]
+    """
+    (entity_move, n_entities), (place_move, n_places) = moves[kind], moves["institution"]
+
+    def moved(codes, move, m):
+        codes = np.asarray(codes, dtype=np.int64)
+        if len(codes) and (int(codes.max()) >= m or int(codes.min()) < 0):
+            raise ValueError(f"the kept day counts do not match the kept {kind}s")
+        return codes if move is None else np.asarray(move, dtype=np.int64)[codes]
+
+    kept = np.asarray(days["degree"], dtype=np.int64)[:n_entities]
+    degree = np.zeros(n, dtype=np.int64)
+    degree[moved(np.arange(len(kept)), entity_move, n_entities)] = kept
+    out = {"degree": degree}
+    if "place_e" in days:
+        out.update({"place_e": moved(days["place_e"], entity_move, n_entities),
+                    "place_p": moved(days["place_p"], place_move, n_places),
+                    "place_count": np.asarray(days["place_count"], dtype=np.int64)})
+    return out
 
 
 def _q(sums: tuple[int, int]) -> float:
@@ -181,11 +210,35 @@ def _member_sums(g: np.ndarray, e: np.ndarray) -> tuple[int, int]:
     return int((n * (n - 1)).sum()), int(n.sum())
 
 
-def _empty(q: float, focus: np.ndarray, sums: tuple[int, int]) -> pd.DataFrame:
+def _empty(q: float, focus: np.ndarray, sums: tuple[int, int], days: dict) -> pd.DataFrame:
     cols = ["a", "b", "days", "places", "tour_days", "weight", "deg_a", "deg_b", "expected"]
     out = pd.DataFrame({c: pd.Series([], dtype="float64" if c in ("weight", "expected") else "int64") for c in cols})
-    out.attrs.update({"q": q, "focus": focus, "sums": sums})
+    out.attrs.update({"q": q, "focus": focus, "sums": sums, "days": days})
     return out
+
+
+def _recount_days(focus: Focus, groups, entity, when0, where0, new: np.ndarray) -> dict:
+    """The kept day counts with those of the entities holding a new claim counted afresh from
+    all their claims (a new claim can only add days to its own entity)."""
+    f, old = focus.frame, focus.days
+    E = np.unique(entity[new]).astype(np.int64)
+    mine = _valid(groups, entity, f.rows_of(focus.kind, E))
+    mine = mine[np.isin(entity[mine], E)]
+    te, tw, tp = entity[mine].astype(np.int64), when0[mine].astype(np.int64), where0[mine].astype(np.int64)
+    ye, ydeg = _distinct_counts(te, tw)
+    n = max(len(old["degree"]), int(E.max()) + 1 if len(E) else 0, len(f.labels[focus.kind]))
+    degree = np.zeros(n, dtype=np.int64)
+    degree[:len(old["degree"])] = old["degree"]
+    degree[ye] = ydeg
+    days = {"degree": degree}
+    if "place_e" in old:
+        n_p = int(tp.max()) + 1 if len(tp) else 1
+        pk, pc = _distinct_counts(te * n_p + tp, tw)
+        stay = ~np.isin(old["place_e"], E)
+        days.update({"place_e": np.r_[old["place_e"][stay], pk // n_p].astype(np.int64),
+                     "place_p": np.r_[old["place_p"][stay], pk % n_p].astype(np.int64),
+                     "place_count": np.r_[old["place_count"][stay], pc].astype(np.int64)})
+    return days
 
 
 def focus_pairs(groups: list[WindowGrid], entity, when, where, focus: Focus, max_group: int = 50,
@@ -198,6 +251,7 @@ def focus_pairs(groups: list[WindowGrid], entity, when, where, focus: Focus, max
     if any(w is not when[0] for w in when) or (where is not None and any(p is not where[0] for p in where)):
         raise ValueError("focus_pairs counts one when/where array for every grid")
     new = _valid(groups, entity, np.flatnonzero(np.asarray(focus.rows, dtype=bool)))
+    days = _recount_days(focus, groups, entity, when0, where0, new)
 
     # the groups holding a new claim: their members are the focus entities; their member
     # counts before and after the new claims move the chance constant's sums
@@ -218,7 +272,7 @@ def focus_pairs(groups: list[WindowGrid], entity, when, where, focus: Focus, max
     q = _q(sums)
     F = np.unique(np.concatenate(members)).astype(np.int64) if members else np.array([], dtype=np.int64)
     if not len(F):
-        return _empty(q, F, sums)
+        return _empty(q, F, sums, days)
 
     # every group of a focus entity's claims, with all its members
     own = _valid(groups, entity, f.rows_of(focus.kind, F))
@@ -247,42 +301,38 @@ def focus_pairs(groups: list[WindowGrid], entity, when, where, focus: Focus, max
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
     sizes = np.diff(np.r_[starts, len(g)])
     size_of = np.repeat(sizes, sizes)
-    n_p = int(where0.max()) + 1 if len(where0) else 1
+    degree = days["degree"]
+    if min_place_degree > 1:
+        place_e, place_p = days["place_e"], days["place_p"]
+        n_p = max(int(place_p.max()) + 1 if len(place_p) else 1, int(where0.max()) + 1 if len(where0) else 1)
+        place_key = place_e * n_p + place_p
+        order = np.argsort(place_key, kind="stable")
+        place_key, place_count = place_key[order], days["place_count"][order]
 
-    def kept(sel: np.ndarray, stats) -> np.ndarray:
-        """The filters of cooccurrence for memberships ``sel``, with the members' day counts."""
-        ye, ydeg, pe, pdeg = stats
+    def kept(sel: np.ndarray) -> np.ndarray:
+        """The filters of cooccurrence for memberships ``sel``."""
         ok = (size_of[sel] >= min_group) & (size_of[sel] <= max_group)
         if min_degree > 1:
-            ok &= ydeg[np.searchsorted(ye, e[sel])] >= min_degree
+            ok &= degree[e[sel]] >= min_degree
         if min_place_degree > 1:
-            ok &= pdeg[np.searchsorted(pe, e[sel] * n_p + p[sel])] >= min_place_degree
+            key = e[sel] * n_p + p[sel]
+            at = np.minimum(np.searchsorted(place_key, key), max(len(place_key) - 1, 0))
+            ok &= (place_key[at] == key) & (place_count[at] >= min_place_degree) if len(place_key) else False
         return ok
 
-    def day_counts(rows_of_them: np.ndarray):
-        """Distinct days per member and per (member, place), from all their claims."""
-        te, tw = entity[rows_of_them].astype(np.int64), when0[rows_of_them].astype(np.int64)
-        tp = where0[rows_of_them].astype(np.int64)
-        return (*_distinct_counts(te, tw), *_distinct_counts(te * n_p + tp, tw))
-
-    # the groups where a focus entity's membership passes the filters (its days: its own
-    # claims); only their members' day counts are needed, so only their claims are read
+    # the groups where a focus entity's membership passes the filters, and their memberships
     of_focus = np.flatnonzero(np.isin(e, F))
-    hit_groups = np.unique(g[of_focus[kept(of_focus, day_counts(own))]])
+    hit_groups = np.unique(g[of_focus[kept(of_focus)]])
     in_hit = np.flatnonzero(np.isin(g, hit_groups))
-    Y = np.unique(e[in_hit])
-    theirs = _valid(groups, entity, f.rows_of(focus.kind, Y))
-    stats = day_counts(theirs[np.isin(entity[theirs], Y)])
-    hit = in_hit[kept(in_hit, stats)]
+    hit = in_hit[kept(in_hit)]
     if not len(hit):
-        return _empty(q, F, sums)
-    ye, ydeg = stats[0], stats[1]
+        return _empty(q, F, sums, days)
     from graph.detect.projections import _dense
 
     out = pair_counts(g[hit], e[hit], _dense(w[hit])[0], _dense(p[hit])[0], size_of[hit])
     out = out[np.isin(out["a"].to_numpy(), F) | np.isin(out["b"].to_numpy(), F)].reset_index(drop=True)
-    out["deg_a"] = ydeg[np.searchsorted(ye, out["a"].to_numpy())]
-    out["deg_b"] = ydeg[np.searchsorted(ye, out["b"].to_numpy())]
+    out["deg_a"] = degree[out["a"].to_numpy()]
+    out["deg_b"] = degree[out["b"].to_numpy()]
     out["expected"] = out["deg_a"] * out["deg_b"] * q
-    out.attrs.update({"q": q, "focus": F, "sums": sums})
+    out.attrs.update({"q": q, "focus": F, "sums": sums, "days": days})
     return out

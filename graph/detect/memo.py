@@ -80,12 +80,14 @@ class Memo:
         if not self.incremental:
             out = compute(None)
             self.stats["pairs_recounted"] = len(out)
-            self.sums = out.attrs.get("sums")
+            self._keep_counts(kind, out)
         else:
-            # with the last run's chance sums the count reads only the rows the new claims reach
+            # with the last run's chance sums and day counts the count reads only the rows the
+            # new claims reach
             sums = self.old.get("sums")
-            fresh = compute(Focus(self.new_rows, tuple(sums) if sums is not None else None, self.f, kind))
-            self.sums = fresh.attrs.get("sums")
+            fresh = compute(Focus(self.new_rows, tuple(sums) if sums is not None else None, self.f, kind,
+                                  self._kept_days(kind)))
+            self._keep_counts(kind, fresh)
             q = float(fresh.attrs.get("q", 0.0))
             focus = fresh.attrs.get("focus")
             if focus is None:  # nothing survived the filters: the answer is complete
@@ -104,6 +106,35 @@ class Memo:
         self.stats["pairs"] = len(out)
         self.pair_table, self.pair_kind = out, kind
         return out
+
+    _DAYS = ("degree", "place_e", "place_p", "place_count")
+
+    def _keep_counts(self, kind: str, counted: pd.DataFrame) -> None:
+        """Keep the count's chance sums and day counts (by code, for the next increment)."""
+        self.sums = counted.attrs.get("sums")
+        days = counted.attrs.get("days")
+        if days is None:
+            return
+        n = len(self.f.labels[kind])
+        degree = np.zeros(max(n, len(days["degree"])), dtype=np.int64)
+        degree[:len(days["degree"])] = days["degree"]
+        self.arrays["degree"] = degree
+        for name in self._DAYS[1:]:
+            if name in days:
+                self.arrays[name] = np.asarray(days[name], dtype=np.int64)
+
+    def _kept_days(self, kind: str) -> dict | None:
+        """The last run's day counts in this frame's codes (None when not kept)."""
+        from graph.detect.local_pairs import move_days
+
+        old = self.old.get("arrays", {})
+        moves = self.f.cache.get("code_moves")
+        if "degree" not in old or moves is None:
+            return None
+        try:
+            return move_days({k: old[k] for k in self._DAYS if k in old}, moves, kind, len(self.f.labels[kind]))
+        except ValueError as e:
+            raise StateMismatch(f"{self.name}: {e}") from e
 
     def _old_pairs(self, kind: str) -> pd.DataFrame:
         old = self.old.get("pairs")

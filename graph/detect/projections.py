@@ -120,7 +120,9 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     place again and again; far fewer pairs to form in a big city).
 
     ``groups`` are arrays of group codes or :class:`~graph.detect.local_pairs.WindowGrid` s.
-    ``attrs["sums"]`` holds the chance constant's sums (:func:`~graph.detect.local_pairs.group_sums`).
+    ``attrs["sums"]`` holds the chance constant's sums (:func:`~graph.detect.local_pairs.group_sums`)
+    and ``attrs["days"]`` each entity's distinct days (``degree``, by code) and, with
+    ``min_place_degree``, per (entity, place) (``place_e``, ``place_p``, ``place_count``).
 
     ``focus_rows`` (a boolean mask over rows, for daily increments): only the pairs that the
     focus rows can change are returned, with exactly the values a run without it gives them.
@@ -169,6 +171,10 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     n_e = int(e.max()) + 1
     ew = _uniq(e * n_when + w_when)
     degree = np.bincount(ew // n_when, minlength=n_e)
+    # each entity's distinct days (and per place, below), kept so that an increment recounts
+    # them only for the entities with a new claim (graph.detect.local_pairs)
+    days = {"degree": degree}
+    empty.attrs["days"] = days
     keep = (gsize_all >= min_group) & (gsize_all <= max_group)
     if min_degree > 1:
         keep &= degree[e] >= min_degree
@@ -182,6 +188,9 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
         epw = pd.unique(ep_code * n_when + w_when)  # distinct (entity, place, day)
         cnt = np.bincount(epw // n_when, minlength=len(ep_uniq))
         keep &= cnt[ep_code] >= min_place_degree
+        place_of = np.empty(n_where, dtype=np.int64)  # dense place rank -> the place's own code
+        place_of[w_where] = m["where"].to_numpy()
+        days.update({"place_e": ep_uniq // n_where_, "place_p": place_of[ep_uniq % n_where_], "place_count": cnt})
         del ep_code, ep_uniq, epw, cnt
     g, e, w_when, w_where = g[keep], e[keep], w_when[keep], w_where[keep]
     n = len(g)
@@ -213,7 +222,7 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
         # pairs of two outsiders were counted only partly here; the caller keeps their old values
         out = out[np.isin(out["a"].to_numpy(), focus) | np.isin(out["b"].to_numpy(), focus)].reset_index(drop=True)
     out = out[cols]
-    out.attrs["q"], out.attrs["sums"] = q, sums
+    out.attrs["q"], out.attrs["sums"], out.attrs["days"] = q, sums, days
     if focus is not None:
         out.attrs["focus"] = focus
     return out

@@ -13,7 +13,7 @@ import pytest
 
 from graph.detect import kept_frame
 from graph.detect.frame import ClaimFrame
-from graph.detect.local_pairs import Focus, group_sums, staggered, usable
+from graph.detect.local_pairs import Focus, group_sums, move_days, staggered, usable
 from graph.detect.projections import cooccurrence
 
 
@@ -74,9 +74,11 @@ def _count(f, name: str, focus=None):
 def test_local_count_equals_the_focus_count_over_every_row(name, seed):
     old_claims, batch = _split(_city(seed), seed)
     old = ClaimFrame(old_claims)
-    kept_sums = _count(old, name).attrs["sums"]
+    kept = _count(old, name).attrs
     f, new_rows = kept_frame.extend(kept_frame.rows_of(old), old.labels, batch)
-    focus = Focus(new_rows, kept_sums, f, SETTINGS[name]["kind"])
+    kind = SETTINGS[name]["kind"]
+    days = move_days(kept["days"], f.cache["code_moves"], kind, len(f.labels[kind]))
+    focus = Focus(new_rows, kept["sums"], f, kind, days)
     assert usable(staggered(f, SETTINGS[name]["parts"](f), SETTINGS[name]["window"]), focus)
 
     local = _count(f, name, focus)
@@ -86,6 +88,13 @@ def test_local_count_equals_the_focus_count_over_every_row(name, seed):
     pd.testing.assert_frame_equal(local, every_row, check_exact=True)
     assert np.array_equal(local.attrs["focus"], every_row.attrs["focus"])
     assert local.attrs["sums"] == full.attrs["sums"] and local.attrs["q"] == full.attrs["q"]
+    # the day counts it hands on are a full count's
+    got, want = local.attrs["days"], full.attrs["days"]
+    assert np.array_equal(got["degree"][:len(want["degree"])], want["degree"])
+    assert not got["degree"][len(want["degree"]):].any()
+    if "place_e" in want:
+        as_set = lambda d: set(zip(d["place_e"].tolist(), d["place_p"].tolist(), d["place_count"].tolist()))
+        assert as_set(got) == as_set(want)
     # the focus count's pairs are the full count's rows for the pairs touching a focus entity
     touch = np.isin(full.a, local.attrs["focus"]) | np.isin(full.b, local.attrs["focus"])
     pd.testing.assert_frame_equal(local, full[touch].reset_index(drop=True), check_exact=True)
@@ -94,19 +103,23 @@ def test_local_count_equals_the_focus_count_over_every_row(name, seed):
 def test_a_batch_without_claims_changes_nothing():
     claims = _city(5, n=1500)
     f = ClaimFrame(claims)
-    sums = _count(f, "card_bursts").attrs["sums"]
-    out = _count(f, "card_bursts", Focus(np.zeros(f.n, dtype=bool), sums, f, "card"))
-    assert len(out) == 0 and len(out.attrs["focus"]) == 0 and out.attrs["sums"] == sums
+    kept = _count(f, "card_bursts").attrs
+    out = _count(f, "card_bursts", Focus(np.zeros(f.n, dtype=bool), kept["sums"], f, "card", kept["days"]))
+    assert len(out) == 0 and len(out.attrs["focus"]) == 0 and out.attrs["sums"] == kept["sums"]
 
 
-def test_without_kept_sums_or_with_untimed_claims_the_count_reads_every_row():
+def test_without_kept_counts_or_with_untimed_claims_the_count_reads_every_row():
     claims = _city(6, n=800)
     f = ClaimFrame(claims)
     grids = staggered(f, [f.institution], 60)
-    assert not usable(grids, Focus(np.zeros(f.n, dtype=bool), None, f, "card"))
+    days = {"degree": np.zeros(len(f.labels["card"]), dtype=np.int64)}
+    assert usable(grids, Focus(np.zeros(f.n, dtype=bool), (0, 0), f, "card", days))
+    assert not usable(grids, Focus(np.zeros(f.n, dtype=bool), None, f, "card", days))
+    assert not usable(grids, Focus(np.zeros(f.n, dtype=bool), (0, 0), f, "card", None))
+    assert not usable([grids[1]], Focus(np.zeros(f.n, dtype=bool), (0, 0), f, "card", days))  # every window straddles midnight
     claims.loc[3, "settled_at"] = pd.NaT
     g = ClaimFrame(claims)
-    assert not usable(staggered(g, [g.institution], 60), Focus(np.zeros(g.n, dtype=bool), (0, 0), g, "card"))
+    assert not usable(staggered(g, [g.institution], 60), Focus(np.zeros(g.n, dtype=bool), (0, 0), g, "card", days))
 
 
 def test_group_sums_are_the_chance_constants_parts():
