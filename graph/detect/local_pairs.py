@@ -78,7 +78,7 @@ class Focus:
     local count the frame, the entity kind counted (its row index), ``sums`` (Σ n(n-1), M)
     of the last run's groups and ``days``, the last run's distinct-day counts per entity."""
 
-    rows: np.ndarray
+    rows: np.ndarray | None  # None: a full count (that reports its sums and day counts)
     sums: tuple[int, int] | None = None
     frame: object | None = None
     kind: str | None = None

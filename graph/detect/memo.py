@@ -78,7 +78,7 @@ class Memo:
         from graph.detect.local_pairs import Focus
 
         if not self.incremental:
-            out = compute(None)
+            out = compute(Focus(None))  # a full count that reports its chance sums and day counts
             self.stats["pairs_recounted"] = len(out)
             self._keep_counts(kind, out)
         else:
@@ -112,7 +112,8 @@ class Memo:
     def _keep_counts(self, kind: str, counted: pd.DataFrame) -> None:
         """Keep the count's chance sums and day counts (by code, for the next increment)."""
         self.sums = counted.attrs.get("sums")
-        days = counted.attrs.get("days")
+        # taken off the table: pandas would deep-copy them with every operation on it
+        days = counted.attrs.pop("days", None)
         if days is None:
             return
         n = len(self.f.labels[kind])

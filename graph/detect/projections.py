@@ -121,8 +121,9 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
 
     ``groups`` are arrays of group codes or :class:`~graph.detect.local_pairs.WindowGrid` s.
     ``attrs["sums"]`` holds the chance constant's sums (:func:`~graph.detect.local_pairs.group_sums`)
-    and ``attrs["days"]`` each entity's distinct days (``degree``, by code) and, with
-    ``min_place_degree``, per (entity, place) (``place_e``, ``place_p``, ``place_count``).
+    and, when ``focus_rows`` is a :class:`~graph.detect.local_pairs.Focus` (its ``rows`` None
+    for a full count), ``attrs["days"]`` each entity's distinct days (``degree``, by code) and,
+    with ``min_place_degree``, per (entity, place) (``place_e``, ``place_p``, ``place_count``).
 
     ``focus_rows`` (a boolean mask over rows, for daily increments): only the pairs that the
     focus rows can change are returned, with exactly the values a run without it gives them.
@@ -138,7 +139,10 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     from graph.detect.local_pairs import Focus, WindowGrid, focus_pairs, group_sums, usable
 
     focus_of = focus_rows if isinstance(focus_rows, Focus) else None
-    if focus_of is not None and engine.current().name != "spark" and usable(groups, focus_of):
+    # the day counts are reported only to a memo that asks (a Focus): pandas deep-copies attrs
+    # on every operation on the table, and they are as long as the city's people
+    want_days = focus_of is not None
+    if focus_of is not None and focus_of.rows is not None and engine.current().name != "spark" and usable(groups, focus_of):
         # a daily increment: count from the rows the new claims reach (graph.detect.local_pairs)
         return focus_pairs(groups, entity, when, where, focus_of, max_group=max_group, min_group=min_group,
                            min_degree=min_degree, min_place_degree=min_place_degree)
@@ -174,7 +178,8 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
     # each entity's distinct days (and per place, below), kept so that an increment recounts
     # them only for the entities with a new claim (graph.detect.local_pairs)
     days = {"degree": degree}
-    empty.attrs["days"] = days
+    if want_days:
+        empty.attrs["days"] = days
     keep = (gsize_all >= min_group) & (gsize_all <= max_group)
     if min_degree > 1:
         keep &= degree[e] >= min_degree
@@ -222,7 +227,9 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
         # pairs of two outsiders were counted only partly here; the caller keeps their old values
         out = out[np.isin(out["a"].to_numpy(), focus) | np.isin(out["b"].to_numpy(), focus)].reset_index(drop=True)
     out = out[cols]
-    out.attrs["q"], out.attrs["sums"], out.attrs["days"] = q, sums, days
+    out.attrs["q"], out.attrs["sums"] = q, sums
+    if want_days:
+        out.attrs["days"] = days
     if focus is not None:
         out.attrs["focus"] = focus
     return out

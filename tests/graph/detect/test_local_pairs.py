@@ -74,7 +74,7 @@ def _count(f, name: str, focus=None):
 def test_local_count_equals_the_focus_count_over_every_row(name, seed):
     old_claims, batch = _split(_city(seed), seed)
     old = ClaimFrame(old_claims)
-    kept = _count(old, name).attrs
+    kept = _count(old, name, Focus(None)).attrs
     f, new_rows = kept_frame.extend(kept_frame.rows_of(old), old.labels, batch)
     kind = SETTINGS[name]["kind"]
     days = move_days(kept["days"], f.cache["code_moves"], kind, len(f.labels[kind]))
@@ -83,7 +83,7 @@ def test_local_count_equals_the_focus_count_over_every_row(name, seed):
 
     local = _count(f, name, focus)
     every_row = _count(f, name, new_rows)  # the plain mask: cooccurrence over every row
-    full = _count(f, name)
+    full = _count(f, name, Focus(None))
     assert len(local) > 0
     pd.testing.assert_frame_equal(local, every_row, check_exact=True)
     assert np.array_equal(local.attrs["focus"], every_row.attrs["focus"])
@@ -103,7 +103,7 @@ def test_local_count_equals_the_focus_count_over_every_row(name, seed):
 def test_a_batch_without_claims_changes_nothing():
     claims = _city(5, n=1500)
     f = ClaimFrame(claims)
-    kept = _count(f, "card_bursts").attrs
+    kept = _count(f, "card_bursts", Focus(None)).attrs
     out = _count(f, "card_bursts", Focus(np.zeros(f.n, dtype=bool), kept["sums"], f, "card", kept["days"]))
     assert len(out) == 0 and len(out.attrs["focus"]) == 0 and out.attrs["sums"] == kept["sums"]
 
@@ -120,6 +120,12 @@ def test_without_kept_counts_or_with_untimed_claims_the_count_reads_every_row():
     claims.loc[3, "settled_at"] = pd.NaT
     g = ClaimFrame(claims)
     assert not usable(staggered(g, [g.institution], 60), Focus(np.zeros(g.n, dtype=bool), (0, 0), g, "card", days))
+
+
+def test_day_counts_travel_only_to_a_memo_that_asks():
+    f = ClaimFrame(_city(7, n=600))
+    assert "days" not in _count(f, "communities").attrs and "sums" in _count(f, "communities").attrs
+    assert {"degree", "place_e", "place_p", "place_count"} <= set(_count(f, "communities", Focus(None)).attrs["days"])
 
 
 def test_group_sums_are_the_chance_constants_parts():

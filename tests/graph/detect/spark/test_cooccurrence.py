@@ -17,9 +17,8 @@ def same(grids, who, when, where, spark, **kw) -> pd.DataFrame:
     want = cooccurrence(grids, who, when, where, **kw)
     got = on_spark(grids, who, when, where, spark=spark, **kw)
     pd.testing.assert_frame_equal(got, want, check_exact=True)
-    # the chance constant (and its sums), and for increments the focus entities, travel in
-    # attrs; the per-entity day counts are pandas only (increments count with pandas)
-    assert got.attrs.keys() == want.attrs.keys() - {"days"} and got.attrs["q"] == want.attrs["q"]
+    # the chance constant (and its sums), and for increments the focus entities, travel in attrs
+    assert got.attrs.keys() == want.attrs.keys() and got.attrs["q"] == want.attrs["q"]
     assert got.attrs["sums"] == want.attrs["sums"]
     if "focus" in want.attrs:
         np.testing.assert_array_equal(got.attrs["focus"], want.attrs["focus"])
