@@ -169,10 +169,11 @@ def extend(rows: dict, labels: dict, new_claims, institutions=None, doctors=None
         merges[kind] = merged, remap_old, map_new, _, _ = _merge_labels(labels[kind], nf.labels[kind])
         out_labels[kind] = merged
         out[kind] = np.insert(_recode(rows[kind], remap_old), at, _recode(getattr(nf, kind), map_new))
+    order = np.insert(np.arange(n_old, dtype=np.int64), at, n_old + np.arange(nf.n, dtype=np.int64))
     for name in ROWS:
         if name not in CODED and name != "claim_id":
-            out[name] = np.insert(rows[name], at, getattr(nf, name))
-    order = np.insert(np.arange(n_old, dtype=np.int64), at, n_old + np.arange(nf.n, dtype=np.int64))
+            # one gather through the merged order (np.insert rebuilds its index per array)
+            out[name] = np.concatenate([rows[name], getattr(nf, name)]).take(order)
     both = pa.chunked_array(list(old_ids.chunks) + list(new_ids.chunks), type=old_ids.type)
     out["claim_id"] = both.take(pa.array(order)) if nf.n else old_ids
     if patient_ref is not None:
@@ -197,7 +198,14 @@ def _extend_patients(ref: dict, patient_merge, card_merge, patients) -> dict:
     mine = ClaimFrame.__new__(ClaimFrame)  # the added patients alone, through the same code
     mine.labels = {"patient": added, "card": merged_cards}
     has_ref = patients is not None and len(patients) > 0 and "patient_id" in patients.columns
-    mine._patients(patients[patients["patient_id"].astype("string").isin(added.tolist())] if has_ref and len(added) else None)
+    sub = patients[patients["patient_id"].astype("string").isin(added.tolist())] if has_ref and len(added) else None
+    # their cards are looked up below by binary search, not through _patients' index of every card
+    mine._patients(sub.drop(columns=["card_id"]) if sub is not None and "card_id" in sub.columns else sub)
+    if sub is not None and "card_id" in sub.columns and len(sub):
+        last = sub.drop_duplicates("patient_id", keep="last")  # as _patients reads the file
+        who = _positions(added, _as_str(last["patient_id"]))
+        card = _positions(merged_cards, _as_str(last["card_id"]))
+        mine.p_card[who[who >= 0]] = card[who >= 0]
     out = {"p_birth_year": np.insert(ref["p_birth_year"], at, mine.p_birth_year),
            "p_sex": np.insert(ref["p_sex"], at, mine.p_sex),
            "p_card": np.insert(_recode(ref["p_card"], card_remap), at, mine.p_card)}

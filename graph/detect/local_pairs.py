@@ -176,7 +176,11 @@ def _rows_in_windows(f, grids, rows: np.ndarray) -> np.ndarray:
         start, end = np.searchsorted(key, a, "left"), np.searchsorted(key, a + grid.width, "left")
         n = end - start
         found.append(order[np.repeat(start - np.cumsum(n) + n, n) + np.arange(int(n.sum()))])
-    return np.unique(np.concatenate(found).astype(np.int64)) if found else np.array([], dtype=np.int64)
+    # distinct and ascending by marking rows: cheaper than sorting what may be a million rows
+    seen = np.zeros(f.n, dtype=bool)
+    for rows_found in found:
+        seen[rows_found] = True
+    return np.flatnonzero(seen)
 
 
 def _valid(grids, entity: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -235,9 +239,13 @@ def _recount_days(focus: Focus, groups, entity, when0, where0, new: np.ndarray) 
         n_p = int(tp.max()) + 1 if len(tp) else 1
         pk, pc = _distinct_counts(te * n_p + tp, tw)
         stay = ~np.isin(old["place_e"], E)
-        days.update({"place_e": np.r_[old["place_e"][stay], pk // n_p].astype(np.int64),
-                     "place_p": np.r_[old["place_p"][stay], pk % n_p].astype(np.int64),
-                     "place_count": np.r_[old["place_count"][stay], pc].astype(np.int64)})
+        pe, pp, cnt = old["place_e"][stay], old["place_p"][stay], old["place_count"][stay]
+        # both parts sorted by (entity, place): the recounted ones go in where they belong
+        n_key = max(n_p, int(pp.max()) + 1 if len(pp) else 1)
+        at = np.searchsorted(pe * n_key + pp, (pk // n_p) * n_key + pk % n_p)
+        days.update({"place_e": np.insert(pe, at, pk // n_p).astype(np.int64),
+                     "place_p": np.insert(pp, at, pk % n_p).astype(np.int64),
+                     "place_count": np.insert(cnt, at, pc).astype(np.int64)})
     return days
 
 
@@ -305,9 +313,7 @@ def focus_pairs(groups: list[WindowGrid], entity, when, where, focus: Focus, max
     if min_place_degree > 1:
         place_e, place_p = days["place_e"], days["place_p"]
         n_p = max(int(place_p.max()) + 1 if len(place_p) else 1, int(where0.max()) + 1 if len(where0) else 1)
-        place_key = place_e * n_p + place_p
-        order = np.argsort(place_key, kind="stable")
-        place_key, place_count = place_key[order], days["place_count"][order]
+        place_key, place_count = place_e * n_p + place_p, days["place_count"]  # kept sorted by (entity, place)
 
     def kept(sel: np.ndarray) -> np.ndarray:
         """The filters of cooccurrence for memberships ``sel``."""

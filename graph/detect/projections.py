@@ -193,9 +193,12 @@ def cooccurrence(groups, entity, when, where=None, max_group: int = 50, min_grou
         epw = pd.unique(ep_code * n_when + w_when)  # distinct (entity, place, day)
         cnt = np.bincount(epw // n_when, minlength=len(ep_uniq))
         keep &= cnt[ep_code] >= min_place_degree
-        place_of = np.empty(n_where, dtype=np.int64)  # dense place rank -> the place's own code
-        place_of[w_where] = m["where"].to_numpy()
-        days.update({"place_e": ep_uniq // n_where_, "place_p": place_of[ep_uniq % n_where_], "place_count": cnt})
+        if want_days:
+            place_of = np.empty(n_where, dtype=np.int64)  # dense place rank -> the place's own code
+            place_of[w_where] = m["where"].to_numpy()
+            by = np.argsort(ep_uniq, kind="stable")  # sorted by (entity, place): increments insert into it
+            days.update({"place_e": ep_uniq[by] // n_where_, "place_p": place_of[ep_uniq[by] % n_where_],
+                         "place_count": cnt[by]})
         del ep_code, ep_uniq, epw, cnt
     g, e, w_when, w_where = g[keep], e[keep], w_when[keep], w_where[keep]
     n = len(g)
