@@ -319,7 +319,8 @@ def bench_size(claims: int, args, work: Path) -> dict:
             shutil.rmtree(city)
         print(f"[{label}] synth ...", flush=True)
         stages["synth"] = run_stage(rt + ["synth", str(city), "--patients", str(patients_for(claims, args.claims_per_patient)),
-                                          "--claims-per-patient", str(args.claims_per_patient), "--seed", str(args.seed)],
+                                          "--claims-per-patient", str(args.claims_per_patient), "--seed", str(args.seed),
+                                          "--format", args.format],
                                     logs / f"synth-{label}.log", env)
     truth = json.loads((city / "truth.json").read_text(encoding="utf-8"))
     n = int(truth["claims"])
@@ -537,6 +538,8 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", metavar="DIR", help="work folder to keep (cities, workspaces, logs); default a temporary one")
     ap.add_argument("--claims-per-patient", type=float, default=5.0, help="claims per person-year (default 5)")
     ap.add_argument("--seed", type=int, default=11)
+    ap.add_argument("--format", default="csv", choices=("csv", "parquet"),
+                    help="the claims files synth writes and ingest reads (default csv; parquet as a data platform exports)")
     ap.add_argument("--rings", type=int, default=5, help="rings to open in the app stages (default 5)")
     ap.add_argument("--max-gib", type=float, default=14.0,
                     help="stop an ingest or detect stage holding more than this (default 14; the machine is shared)")
@@ -562,6 +565,7 @@ def main(argv=None) -> int:
     work.mkdir(parents=True, exist_ok=True)
     doc = {"machine": machine(), "started": time.strftime("%Y-%m-%d %H:%M:%S %z"),
            "settings": {"claims_per_patient": args.claims_per_patient, "seed": args.seed, "rings": args.rings,
+                        "format": "reused cities" if args.reuse_cities else args.format,
                         "store": "neo4j" if os.environ.get("NEO4J_URI") else "ladybug"},
            "budget": {"seconds": BUDGET_S, "peak_gib": BUDGET_GIB}, "runs": []}
     out = Path(args.out)

@@ -23,6 +23,7 @@ import os
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.store.arrow_frames import (
-    EDGE_COLUMNS, aggregate_table, claims_table, combine_partials, conform, distinct_pairs, partial_aggregate,
+    EDGE_COLUMNS, aggregate_table, claims_table, coded_aggregate, conform, distinct_pairs, epoch_seconds,
     reference_table, unique_ids,
 )
 from graph.store.anchored import ANCHOR, MAX_ANCHORS, split
@@ -77,12 +78,18 @@ _ANCHORED = {"edge_claims": False, "registered_edges_among": False, "neighbour_e
 
 
 def _buffer_pool() -> int:
-    """A quarter of the machine's memory for LadybugDB's page cache.
+    """LadybugDB's page cache: ``RINGTRACE_LADYBUG_CACHE_MIB`` if set, else a quarter of memory.
 
     Its default is 80%, which a city-year's load would fill (the database passes 5 GiB) while
     detection, the app and the analytic copy need the rest; a quarter was enough for every
     load measured (a million claims load with 512 MiB).
     """
+    own = os.environ.get("RINGTRACE_LADYBUG_CACHE_MIB", "").strip()
+    if own:
+        try:
+            return max(64, int(own)) << 20
+        except ValueError:
+            raise StoreError(f"RINGTRACE_LADYBUG_CACHE_MIB must be a whole number of MiB, not {own!r}") from None
     try:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError):
@@ -390,87 +397,87 @@ class LadybugStore(CypherStore):
 
     def _stream(self, pieces, refs: dict) -> int:
         """First load, piece by piece (see :meth:`load_pieces`); each COPY commits on its own."""
-        # A month's partial aggregates are about as many rows as its claims (few claims per pair
-        # and month), so a year's would be gigabytes: each is written to an Arrow file beside the
-        # database and read back memory-mapped, one edge kind at a time, for the final group_by.
-        spill = Path(tempfile.mkdtemp(prefix=".partials-", dir=self.dir))
+        # Every piece's prepared claims are written to Arrow files beside the database and read
+        # back memory-mapped: the pages are the OS's to drop, not heap the load holds.
+        spill = Path(tempfile.mkdtemp(prefix=".pieces-", dir=self.dir))
         try:
             return self._stream_with(pieces, refs, spill)
         finally:
             shutil.rmtree(spill, ignore_errors=True)
 
     def _stream_with(self, pieces, refs: dict, spill: Path) -> int:
-        empty = pa.array([], pa.string())
-        seen = {t: empty for t in _ENTITY_COLUMN}  # entity ids copied so far
-        seen_claims = empty
-        partials: dict[str, list[Path]] = {kind: [] for kind in EDGE_KINDS}
-        added = 0
-        for piece in pieces:
+        """Prepare the pieces one at a time, then copy each table once.
+
+        LadybugDB copies into an empty table several times faster than into one that holds rows
+        (it builds the primary-key index and the relationship lists in bulk): 13 monthly COPYs of
+        a million claims took 8.3 s, one COPY of the same rows 2.3 s. So the pieces are only
+        prepared one by one (normalised, repeated claim ids dropped) and written to Arrow files
+        read back memory-mapped, and each table is copied once from all of them. The claims are
+        unmapped before the browsing edges, and each edge kind is aggregated on a second thread
+        while the previous one is copied (a COPY keeps about one core busy; two COPYs side by
+        side, which LadybugDB allows with several writers, failed reading its spill file).
+        """
+        files = self._prepare_pieces(pieces, spill)
+
+        def claims(columns=None):  # all pieces' prepared rows, mapped afresh (unmapped when let go)
+            parts = [_read_mapped(f) for f in files]
+            table = pa.concat_tables(parts) if parts else _with_seconds(claims_table(None))
+            return table.select(columns) if columns else table
+
+        ids = {}
+        for t, col in _ENTITY_COLUMN.items():
+            # entities the claims name and those only the reference files name (cards only the
+            # patients file names); sorted, as coded_aggregate needs them
+            cols = [claims([col])[col]] + ([refs[t]["id"]] if refs.get(t) is not None else [])
+            if t == "card" and refs["patient"] is not None:
+                cols.append(refs["patient"]["card_id"])
+            u = unique_ids(*cols)
+            ids[t] = u.take(pc.array_sort_indices(u))
+        registered = self._registered(refs, ids["institution"])
+        for t in _ENTITY_COLUMN:
+            self._copy_entities(t, ids[t], refs.get(t))
+        c = claims()
+        added = c.num_rows
+        self._copy_claims(c)
+        del c
+
+        codes = {}  # each entity column looked up once for all the kinds that use it
+
+        def aggregate(kind):
+            a, b = EDGE_KINDS[kind][2:]
+            return coded_aggregate(claims([a, b, "settled_at", "_t", "fund_amount", "total_amount"]), kind, ids, codes)
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aggregate") as ahead:
+            kinds = list(EDGE_KINDS)
+            nxt = ahead.submit(aggregate, kinds[0])
+            for i, kind in enumerate(kinds):
+                agg = nxt.result()
+                if i + 1 < len(kinds):
+                    nxt = ahead.submit(aggregate, kinds[i + 1])
+                self._copy_edges(kind, agg, registered.get(kind))
+                del agg
+                pa.default_memory_pool().release_unused()
+        return added
+
+    @staticmethod
+    def _prepare_pieces(pieces, spill: Path) -> list[Path]:
+        """Each piece's store rows (with ``_t``, epoch seconds) written to an Arrow file.
+
+        A claim id repeated in a later piece keeps its first row, as :func:`claims_table` keeps
+        it within one table.
+        """
+        seen_claims = pa.array([], pa.string())
+        files: list[Path] = []
+        for i, piece in enumerate(pieces):
             c = claims_table(piece)
             del piece
             if len(seen_claims):
-                # a claim in two pieces keeps its first row, as claims_table keeps it in one table
                 c = c.filter(pc.invert(pc.is_in(c["claim_id"], value_set=seen_claims)))
             seen_claims = pa.concat_arrays([seen_claims, c["claim_id"].combine_chunks()])
-            with self._own_connection():
-                for t, col in _ENTITY_COLUMN.items():
-                    fresh = _minus(unique_ids(c[col]), seen[t])
-                    self._copy_entities(t, fresh, refs.get(t))
-                    seen[t] = pa.concat_arrays([seen[t], fresh])
-                self._copy_claims(c)
-                for kind in EDGE_KINDS:
-                    f = spill / f"{kind}-{len(partials[kind])}.arrow"
-                    part = partial_aggregate(c, kind)
-                    with pa.OSFile(str(f), "wb") as sink, pa.ipc.new_file(sink, part.schema) as out:
-                        out.write_table(part)
-                    partials[kind].append(f)
-                    del part
-            added += c.num_rows
+            files.append(_write_arrow(spill / f"claims-{i}.arrow", _with_seconds(c)))
             del c
             pa.default_memory_pool().release_unused()  # this piece's rows back before the next's
-        del seen_claims
-        # entities only the reference files name (and cards only the patients file names)
-        more = {t: _minus(unique_ids(ref["id"]), seen[t]) for t, ref in refs.items() if ref is not None}
-        if refs["patient"] is not None:
-            more["card"] = _minus(unique_ids(refs["patient"]["card_id"]), seen["card"])
-        with self._own_connection():
-            for t, fresh in more.items():
-                self._copy_entities(t, fresh, refs.get(t))
-                seen[t] = pa.concat_arrays([seen[t], fresh])
-        registered = self._registered(refs, seen["institution"])
-        for kind in EDGE_KINDS:
-            with self._own_connection():
-                self._copy_kind(kind, partials.pop(kind), registered.get(kind))
-            pa.default_memory_pool().release_unused()
-        return added
-
-    def _copy_kind(self, kind: str, files: list, reg) -> None:
-        """Combine one edge kind's spilled month aggregates and copy them."""
-        parts = [pa.ipc.open_file(pa.memory_map(str(f))).read_all() for f in files]
-        agg = combine_partials(parts) if parts else aggregate_table(claims_table(None), kind)
-        del parts
-        for f in files:
-            f.unlink()
-        self._copy_edges(kind, agg, reg)
-
-    @contextmanager
-    def _own_connection(self):
-        """Run the block's statements on a connection of their own, closed after it.
-
-        LadybugDB's Python connection caches each prepared statement with the parameters it was
-        bound to, so every Arrow table given to ``COPY … FROM $rows`` stays alive as long as the
-        connection: 0.5 GiB a month at a city-year. Closing the connection lets them go. Only
-        outside a transaction (the streamed first load), as a transaction lives on its connection.
-        """
-        import ladybug
-
-        assert not self._in_tx
-        kept, self._con = self._con, ladybug.Connection(self._db)
-        try:
-            yield
-        finally:
-            self._con.close()
-            self._con = kept
+        return files
 
     def _copy_entities(self, t: str, ids: pa.Array, ref) -> None:
         """Copy new nodes of type ``t`` with these ids, with their reference properties if any."""
@@ -485,11 +492,18 @@ class LadybugStore(CypherStore):
 
     def _copy_claims(self, new: pa.Table) -> None:
         """Copy claim nodes and their per-claim links (their entities must be nodes already)."""
+        self._copy_claim_nodes(new)
+        for rel, (_, col) in CLAIM_RELS.items():
+            self._copy_links(new, rel, col)
+
+    def _copy_claim_nodes(self, new: pa.Table) -> None:
         self._copy(_COPY_NODE["claim"], conform(new.rename_columns(
             ["id" if n == "claim_id" else n for n in new.column_names]), NODE_COLUMNS["claim"]))
-        for rel, (_, col) in CLAIM_RELS.items():
-            links = new.select(["claim_id", col])
-            self._copy(_COPY_REL[rel], links.filter(pc.is_valid(links[col])))
+
+    def _copy_links(self, new: pa.Table, rel: str, col: str) -> None:
+        """One claim-level relationship (claim -> its entity in ``col``), claims without one left out."""
+        links = new.select(["claim_id", col])
+        self._copy(_COPY_REL[rel], links.filter(pc.is_valid(links[col])))
 
     @staticmethod
     def _registered(refs: dict, institutions: pa.Array) -> dict:
@@ -653,6 +667,23 @@ def _with_registered(agg: pa.Table, reg: pa.Table | None) -> pa.Table:
                     .append_column("fund_amount", pa.array([0.0] * n))
                     .append_column("total_amount", pa.array([0.0] * n)), EDGE_COLUMNS)
     return pa.concat_tables([agg, extra])
+
+
+def _with_seconds(claims: pa.Table) -> pa.Table:
+    """Prepared claims with ``_t``, the settlement time as epoch seconds (for coded_aggregate)."""
+    return claims.append_column("_t", pa.array(epoch_seconds(claims["settled_at"]), pa.int64()))
+
+
+def _write_arrow(path: Path, table: pa.Table) -> Path:
+    """``table`` as an uncompressed Arrow file at ``path`` (read back zero-copy by :func:`_read_mapped`)."""
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as out:
+        out.write_table(table)
+    return path
+
+
+def _read_mapped(path: Path) -> pa.Table:
+    """An Arrow file as a table over its memory-mapped pages (no copy into the heap)."""
+    return pa.ipc.open_file(pa.memory_map(str(path))).read_all()
 
 
 def _pair_key(table: pa.Table) -> pa.ChunkedArray:

@@ -234,7 +234,7 @@ def test_a_first_load_month_by_month_gives_the_same_graph(tmp_path, city):
     with LadybugStore(tmp_path / "g") as s:
         assert s.load_pieces(iter(pieces), **args) == len(c)
         assert answers(s) == want
-        assert not list((tmp_path / "g").glob(".partials-*"))  # the spilled aggregates are gone
+        assert not list((tmp_path / "g").glob(".pieces-*"))  # the spilled aggregates are gone
         # into a graph that holds claims, pieces are joined and loaded as by load: nothing new
         assert s.load_pieces(iter(pieces), **args) == 0
         assert answers(s) == want
@@ -256,11 +256,12 @@ def test_a_failed_streamed_first_load_leaves_an_empty_graph(tmp_path, city, monk
         def boom(*a, **k):
             raise RuntimeError("disk full")
 
-        monkeypatch.setattr(ladybug_store, "combine_partials", boom)  # after every month was copied
+        # the browsing edges are aggregated in the last waves, after the claims were copied
+        monkeypatch.setattr(ladybug_store, "coded_aggregate", boom)
         with pytest.raises(RuntimeError, match="disk full"):
             s.load_pieces(iter(_months(city["claims"])), **args)
         assert s.counts() == empty and s.loaded_batches() == set()
-        assert not list((tmp_path / "g").glob(".partials-*"))
+        assert not list((tmp_path / "g").glob(".pieces-*"))
         monkeypatch.undo()
         assert s.load_pieces(iter(_months(city["claims"])), **args) == len(city["claims"])
         assert answers(s) == want
