@@ -260,10 +260,10 @@ def coded_aggregate(table: pa.Table, kind: str, ids: dict[str, pa.Array], codes:
     codes = {} if codes is None else codes
     for col, t in ((a, ta), (b, tb)):
         if col not in codes:
-            codes[col] = pc.fill_null(pc.index_in(table[col], value_set=ids[t]), -1).to_numpy().astype(np.int64)
+            codes[col] = pc.fill_null(pc.index_in(table[col], value_set=ids[t]), -1).to_numpy()  # int32
     ac, bc = codes[a], codes[b]
     ok = (ac >= 0) & (bc >= 0)
-    key = ac[ok] * nb + bc[ok]
+    key = ac[ok].astype(np.int64) * nb + bc[ok]
     order = np.argsort(key, kind="stable")
     key = key[order]
     if len(key):

@@ -23,7 +23,6 @@ import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -413,9 +412,9 @@ class LadybugStore(CypherStore):
         a million claims took 8.3 s, one COPY of the same rows 2.3 s. So the pieces are only
         prepared one by one (normalised, repeated claim ids dropped) and written to Arrow files
         read back memory-mapped, and each table is copied once from all of them. The claims are
-        unmapped before the browsing edges, and each edge kind is aggregated on a second thread
-        while the previous one is copied (a COPY keeps about one core busy; two COPYs side by
-        side, which LadybugDB allows with several writers, failed reading its spill file).
+        unmapped before the browsing edges, which are aggregated one kind at a time (aggregating
+        the next kind on a second thread while one is copied saved ~40 s at 15M claims but held
+        two kinds' rows, 1.4 GiB more, beside a full page cache).
         """
         files = self._prepare_pieces(pieces, spill)
 
@@ -434,12 +433,14 @@ class LadybugStore(CypherStore):
             u = unique_ids(*cols)
             ids[t] = u.take(pc.array_sort_indices(u))
         registered = self._registered(refs, ids["institution"])
-        for t in _ENTITY_COLUMN:
-            self._copy_entities(t, ids[t], refs.get(t))
+        with self._own_connection():
+            for t in _ENTITY_COLUMN:
+                self._copy_entities(t, ids[t], refs.get(t))
         c = claims()
         added = c.num_rows
-        self._copy_claims(c)
-        del c
+        with self._own_connection():
+            self._copy_claims(c)
+        del c  # unmapped: the connection that was given it is closed
 
         codes = {}  # each entity column looked up once for all the kinds that use it
 
@@ -447,16 +448,12 @@ class LadybugStore(CypherStore):
             a, b = EDGE_KINDS[kind][2:]
             return coded_aggregate(claims([a, b, "settled_at", "_t", "fund_amount", "total_amount"]), kind, ids, codes)
 
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="aggregate") as ahead:
-            kinds = list(EDGE_KINDS)
-            nxt = ahead.submit(aggregate, kinds[0])
-            for i, kind in enumerate(kinds):
-                agg = nxt.result()
-                if i + 1 < len(kinds):
-                    nxt = ahead.submit(aggregate, kinds[i + 1])
+        for kind in EDGE_KINDS:
+            agg = aggregate(kind)
+            with self._own_connection():
                 self._copy_edges(kind, agg, registered.get(kind))
-                del agg
-                pa.default_memory_pool().release_unused()
+            del agg
+            pa.default_memory_pool().release_unused()
         return added
 
     @staticmethod
@@ -478,6 +475,26 @@ class LadybugStore(CypherStore):
             del c
             pa.default_memory_pool().release_unused()  # this piece's rows back before the next's
         return files
+
+    @contextmanager
+    def _own_connection(self):
+        """Run the block's statements on a connection of their own, closed after it.
+
+        LadybugDB's Python connection caches each prepared statement with the parameters it was
+        bound to, so every Arrow table given to ``COPY … FROM $rows`` stays alive as long as the
+        connection: each browsing-edge table of a city-year is over a GiB, and the claims' mapped pages stayed resident. Closing the connection lets them go. Only
+        outside a transaction (the streamed first load), as a transaction lives on its connection.
+        """
+        import ladybug
+
+        assert not self._in_tx
+        kept, self._con = self._con, ladybug.Connection(self._db)
+        try:
+            yield
+        finally:
+            self._con.close()
+            self._con = kept
+
 
     def _copy_entities(self, t: str, ids: pa.Array, ref) -> None:
         """Copy new nodes of type ``t`` with these ids, with their reference properties if any."""
