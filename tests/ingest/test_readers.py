@@ -39,6 +39,27 @@ def test_xlsx_lines_skip_empty_rows_and_keep_numbers(tmp_path):
                                            "total_amount": ["12.5", "3"]}
 
 
+def test_parquet_times_in_milliseconds_print_as_whole_seconds_unless_they_have_a_fraction(tmp_path):
+    """A data platform's timestamp[ms] column reads as the common text form the validator parses
+    in one pass; a real fraction of a second is kept, and both parse to the exact instant."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from ingest.datetimes import parse_datetimes
+
+    times = [dt.datetime(2024, 3, 5, 14, 2, 11), None]
+    pq.write_table(pa.table({"claim_id": ["C1", "C2"], "settled_at": pa.array(times, pa.timestamp("ms"))}),
+                   tmp_path / "a.parquet")
+    pq.write_table(pa.table({"claim_id": ["C3"], "settled_at": pa.array([dt.datetime(2024, 3, 5, 14, 2, 11, 250000)],
+                                                                         pa.timestamp("ms"))}), tmp_path / "b.parquet")
+    whole = next(open_source(tmp_path / "a.parquet", "claims").chunks()).frame["settled_at"]
+    part = next(open_source(tmp_path / "b.parquet", "claims").chunks()).frame["settled_at"]
+    assert whole.tolist()[0] == "2024-03-05 14:02:11" and whole.isna().tolist() == [False, True]
+    assert part.tolist() == ["2024-03-05 14:02:11.250"]
+    assert parse_datetimes(whole)[0] == dt.datetime(2024, 3, 5, 14, 2, 11)
+    assert parse_datetimes(part)[0] == dt.datetime(2024, 3, 5, 14, 2, 11, 250000)
+
+
 def test_not_a_spreadsheet(tmp_path):
     (tmp_path / "claims.xlsx").write_bytes(b"not a zip")
     with pytest.raises(InputError, match="cannot be read as xlsx"):
