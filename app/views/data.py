@@ -35,11 +35,14 @@ def version(ws) -> str:
 
 def warm(ws) -> None:
     """Load what the first ring page needs now (the queue calls it after drawing), so the first
-    ring opened is not slower than the next: the graph store's claim lookup, the institutions,
+    ring opened is not slower than the next: the graph store's claim lookup, the rings file, the institutions,
     the network page's library and layout, and the chart library."""
     from app.netview import layout, vis_assets
 
     claims_by_id(ws, ["-"])  # opens the store and compiles the claim lookup; no claim has id "-"
+    from access.guard import warm_rings
+
+    warm_rings(ws)  # a city-year's rings.json takes a second to parse
     institutions(ws)
     vis_assets()
     layout(["a", "b"], [("a", "b")])

@@ -236,6 +236,28 @@ def test_rings_from_the_workspace_file(fresh_ws, city):
     assert Guard(fresh_ws, User("wang", "investigator")).rings()[0].members["patients"][0] == city.patients.patient_id[0]
 
 
+def test_one_ring_comes_from_the_newest_rings_file_and_each_caller_gets_a_copy(fresh_ws, city):
+    """Opening a ring reads rings.json once per version (a city-year's is 69 MB), not per open."""
+    import dataclasses
+    import os
+
+    from graph.detect.ring import write_rings_json
+
+    rings = city.rings()
+    write_rings_json(rings, fresh_ws.rings_json)
+    g = Guard(fresh_ws, User("wang", "investigator"))
+    first = g.ring(rings[0].ring_id)
+    assert first.members == rings[0].members and g.ring("R9999") is None
+    first.members["patients"].append("TAMPERED")  # the caller's copy, not the kept one
+    assert "TAMPERED" not in g.ring(rings[0].ring_id).members["patients"]
+    # a new detection run replaces the file: the next open sees the new ring
+    changed = [dataclasses.replace(rings[0], score=0.123)] + list(rings[1:])
+    write_rings_json(changed, fresh_ws.rings_json)
+    st = fresh_ws.rings_json.stat()
+    os.utime(fresh_ws.rings_json, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert g.ring(rings[0].ring_id).score == 0.123
+
+
 def test_fields_a_detector_adds_later_are_scrubbed(fresh_ws, city):
     import dataclasses
 
