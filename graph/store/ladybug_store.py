@@ -413,8 +413,8 @@ class LadybugStore(CypherStore):
         prepared one by one (normalised, repeated claim ids dropped) and written to Arrow files
         read back memory-mapped, and each table is copied once from all of them. The claims are
         unmapped before the browsing edges, which are aggregated one kind at a time (aggregating
-        the next kind on a second thread while one is copied saved ~40 s at 15M claims but held
-        two kinds' rows, 1.4 GiB more, beside a full page cache).
+        the next kind on a second thread while one is copied was tried: it held two kinds' rows
+        beside a full page cache, and the 15M load needs all of that cache).
         """
         files = self._prepare_pieces(pieces, spill)
 
@@ -446,7 +446,7 @@ class LadybugStore(CypherStore):
 
         def aggregate(kind):
             a, b = EDGE_KINDS[kind][2:]
-            return coded_aggregate(claims([a, b, "settled_at", "_t", "fund_amount", "total_amount"]), kind, ids, codes)
+            return coded_aggregate(claims([a, b, "_t", "fund_amount", "total_amount"]), kind, ids, codes)
 
         for kind in EDGE_KINDS:
             agg = aggregate(kind)
