@@ -450,8 +450,9 @@ class LadybugStore(CypherStore):
 
         for kind in EDGE_KINDS:
             agg = aggregate(kind)
-            with self._own_connection():
-                self._copy_edges(kind, agg, registered.get(kind))
+            reg = registered.get(kind)
+            with self._own_connection():  # registration-only pairs added
+                self._copy_edges(kind, _with_registered(agg, reg), reg)
             del agg
             pa.default_memory_pool().release_unused()
         return added
@@ -533,15 +534,14 @@ class LadybugStore(CypherStore):
             registered["WORKS_AT"] = distinct_pairs(works.filter(pc.is_in(works["b"], value_set=institutions)))
         return registered
 
-    def _copy_edges(self, kind: str, agg: pa.Table, reg) -> None:
-        """Copy one browsing edge kind into a graph that has none yet, registration-only pairs added."""
-        agg = _with_registered(agg, reg)
+    def _copy_edges(self, kind: str, rows: pa.Table, reg) -> None:
+        """Copy edge pairs the graph lacks; a WORKS_AT pair is ``registered`` when ``reg`` holds it."""
         columns = EDGE_COLUMNS
         if kind == "WORKS_AT":
             reg_keys = _pair_key(reg) if reg is not None else pa.array([], pa.string())
-            agg = agg.append_column("registered", pc.is_in(_pair_key(agg), value_set=reg_keys))
+            rows = rows.append_column("registered", pc.is_in(_pair_key(rows), value_set=reg_keys))
             columns = EDGE_COLUMNS + ["registered"]
-        self._copy(_COPY_REL[kind], conform(agg, columns))
+        self._copy(_COPY_REL[kind], conform(rows, columns))
 
     def _recreate(self) -> None:
         """Delete the database files and create the empty schema again (after a failed first load)."""
@@ -639,12 +639,7 @@ class LadybugStore(CypherStore):
                 keys = _pair_key(agg)
                 is_old = pc.is_in(keys, value_set=have)
                 add = agg.filter(pc.invert(is_old))
-            columns = EDGE_COLUMNS
-            if kind == "WORKS_AT":
-                reg_keys = _pair_key(reg) if reg is not None else pa.array([], pa.string())
-                add = add.append_column("registered", pc.is_in(_pair_key(add), value_set=reg_keys))
-                columns = EDGE_COLUMNS + ["registered"]
-            self._copy(_COPY_REL[kind], conform(add, columns))
+            self._copy_edges(kind, add, reg)
             if is_old is not None:
                 old_rows = agg.filter(pc.and_(is_old, pc.greater(agg["claims"], 0)))
                 self._write_table(_ADD_EDGE[kind], old_rows)
