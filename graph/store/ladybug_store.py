@@ -645,7 +645,7 @@ class LadybugStore(CypherStore):
                 self._write_table(_ADD_EDGE[kind], old_rows)
                 if kind == "WORKS_AT" and reg is not None:
                     # existing pairs the doctors file names get their registered flag
-                    flag = agg.filter(pc.and_(is_old, pc.is_in(keys, value_set=reg_keys))).select(["a", "b"])
+                    flag = agg.filter(pc.and_(is_old, pc.is_in(keys, value_set=_pair_key(reg)))).select(["a", "b"])
                     self._write_rows("register_works_at", flag)
             del agg, add, keys, is_old
             pa.default_memory_pool().release_unused()  # one kind's tables back before the next's
