@@ -114,13 +114,20 @@ def test_a_held_read_only_store_sees_later_loads_by_another_process(tmp_path, ci
         assert sum(e.claims for e in sg.edges if e.kind == "VISITED") == after.claims
 
 
-def test_a_failed_first_load_leaves_an_empty_graph(tmp_path, city, monkeypatch):
-    """The first load copies without a transaction; a failure puts the empty graph back."""
+@pytest.mark.parametrize("streamed, failing", [(False, "aggregate_table"), (True, "coded_aggregate")])
+def test_a_failed_first_load_leaves_an_empty_graph(tmp_path, city, monkeypatch, streamed, failing):
+    """A first load copies without a transaction (in one go, or streamed month by month by
+    load_pieces); a failure once nodes and claims were copied (the browsing edges are aggregated
+    last) puts the empty graph back, and the spilled month files are gone."""
     from graph.store import ladybug_store
 
     from .test_contract import answers
 
     args = dict(institutions=city["institutions"], doctors=city["doctors"], patients=city["patients"])
+
+    def load(s):
+        return s.load_pieces(iter(_months(city["claims"])), **args) if streamed else s.load(city["claims"], **args)
+
     with LadybugStore(tmp_path / "want") as s:
         s.load(city["claims"], **args)
         want = answers(s)
@@ -130,12 +137,13 @@ def test_a_failed_first_load_leaves_an_empty_graph(tmp_path, city, monkeypatch):
         def boom(*a, **k):
             raise RuntimeError("disk full")
 
-        monkeypatch.setattr(ladybug_store, "aggregate_table", boom)  # after nodes and claims were copied
+        monkeypatch.setattr(ladybug_store, failing, boom)
         with pytest.raises(RuntimeError, match="disk full"):
-            s.load(city["claims"], **args)
+            load(s)
         assert s.counts() == empty and s.loaded_batches() == set()
+        assert not list((tmp_path / "g").glob(".pieces-*"))
         monkeypatch.undo()
-        assert s.load(city["claims"], **args) == len(city["claims"])
+        assert load(s) == len(city["claims"])
         assert answers(s) == want
 
 
@@ -234,34 +242,8 @@ def test_a_first_load_month_by_month_gives_the_same_graph(tmp_path, city):
     with LadybugStore(tmp_path / "g") as s:
         assert s.load_pieces(iter(pieces), **args) == len(c)
         assert answers(s) == want
-        assert not list((tmp_path / "g").glob(".pieces-*"))  # the spilled aggregates are gone
+        assert not list((tmp_path / "g").glob(".pieces-*"))  # the spilled month files are gone
         # into a graph that holds claims, pieces are joined and loaded as by load: nothing new
         assert s.load_pieces(iter(pieces), **args) == 0
         assert answers(s) == want
 
-
-def test_a_failed_streamed_first_load_leaves_an_empty_graph(tmp_path, city, monkeypatch):
-    """A month-by-month first load that fails at the end puts the empty graph back."""
-    from graph.store import ladybug_store
-
-    from .test_contract import answers
-
-    args = dict(institutions=city["institutions"], doctors=city["doctors"], patients=city["patients"])
-    with LadybugStore(tmp_path / "want") as s:
-        s.load(city["claims"], **args)
-        want = answers(s)
-    with LadybugStore(tmp_path / "g") as s:
-        empty = s.counts()
-
-        def boom(*a, **k):
-            raise RuntimeError("disk full")
-
-        # the browsing edges are aggregated in the last waves, after the claims were copied
-        monkeypatch.setattr(ladybug_store, "coded_aggregate", boom)
-        with pytest.raises(RuntimeError, match="disk full"):
-            s.load_pieces(iter(_months(city["claims"])), **args)
-        assert s.counts() == empty and s.loaded_batches() == set()
-        assert not list((tmp_path / "g").glob(".pieces-*"))
-        monkeypatch.undo()
-        assert s.load_pieces(iter(_months(city["claims"])), **args) == len(city["claims"])
-        assert answers(s) == want
