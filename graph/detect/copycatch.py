@@ -37,31 +37,62 @@ def climb(f, seed: np.ndarray, delta: int = 120, rho: float = 0.5, min_page: int
     users = np.unique(seed)
     key = f.place_day()
     rows = f.rows_of("patient", users)
-    acts = pd.DataFrame({"k": key[rows], "t": f.minute[rows], "u": f.patient[rows]})
     need = max(min_page, int(np.ceil(0.3 * len(users))))
-    pages = acts.groupby("k").agg(n=("u", "nunique"), centre=("t", "median"))
-    pages = pages[pages.n >= need][["centre"]]
+    keys, centres = _pages(key[rows], f.minute[rows], f.patient[rows], need)
     for _ in range(iters):
-        if pages.empty:
+        if len(keys) == 0:
             break
         # (1) users given centres: everyone acting on these pages within delta of the centre
-        on = f.rows_at(pages.index.to_numpy())
-        a = pd.DataFrame({"k": key[on], "t": f.minute[on], "u": f.patient[on]})
-        a["centre"] = pages.centre.reindex(a.k).to_numpy()
-        a = a[(a.t - a.centre).abs() <= delta]
-        hits = a.drop_duplicates(["u", "k"]).groupby("u").size()
-        new_users = np.sort(hits.index.to_numpy()[hits.to_numpy() >= rho * len(pages)])
+        on = f.rows_at(keys)
+        k, t, u = key[on], f.minute[on], f.patient[on]
+        near = np.abs(t - centres[np.searchsorted(keys, k)]) <= delta
+        k, t, u = k[near], t[near], u[near]
+        who, pages_each = _distinct_counts(u, k)
+        new_users = who[pages_each >= rho * len(keys)]
         # (2) centres given users, and the pages enough of them kept to
-        a = a[a.u.isin(new_users)]
-        new_pages = a.groupby("k").agg(n=("u", "nunique"), centre=("t", "median"))
-        new_pages = new_pages[new_pages.n >= max(min_page, int(np.ceil(0.3 * max(len(new_users), 1))))][["centre"]]
-        if np.array_equal(new_users, users) and new_pages.index.equals(pages.index):
+        mine = np.isin(u, new_users)
+        new_keys, new_centres = _pages(k[mine], t[mine], u[mine], max(min_page, int(np.ceil(0.3 * max(len(new_users), 1)))))
+        if np.array_equal(new_users, users) and np.array_equal(new_keys, keys):
             break
-        users, pages = new_users, new_pages
-    out = pages.reset_index()
+        users, keys, centres = new_users, new_keys, new_centres
+    out = pd.DataFrame({"k": keys, "centre": centres})
     span = int(f.day.max()) + 1 if f.n else 1
     out["i"], out["day"] = out.k // span, out.k % span
     return users, out
+
+
+def _distinct_counts(by: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted distinct ``by`` values, how many distinct ``other`` values each has).
+
+    >>> _distinct_counts(np.array([5, 5, 5, 2]), np.array([1, 1, 3, 9]))
+    (array([2, 5]), array([1, 2]))
+    """
+    o = np.lexsort((other, by))
+    b, x = by[o], other[o]
+    first = np.ones(len(b), dtype=bool)
+    first[1:] = (b[1:] != b[:-1]) | (x[1:] != x[:-1])
+    return np.unique(b[first], return_counts=True)
+
+
+def _pages(k: np.ndarray, t: np.ndarray, u: np.ndarray, need: int) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted page keys with at least ``need`` distinct users, each page's median minute): what
+    ``groupby(k).agg(nunique(u), median(t))`` gives, without pandas' per-call overhead (this runs
+    twice per climb step, for every seed). The median of an even count is the mean of the two
+    middle minutes, as pandas and numpy take it.
+
+    >>> _pages(np.array([7, 7, 7, 3, 3]), np.array([10, 30, 20, 5, 6]), np.array([1, 2, 2, 1, 1]), 2)
+    (array([7]), array([20.]))
+    """
+    if len(k) == 0:
+        return np.array([], dtype=np.int64), np.array([], dtype=np.float64)
+    o = np.lexsort((t, k))
+    ks, ts = k[o], t[o].astype(np.float64)
+    start = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
+    count = np.diff(np.r_[start, len(ks)])
+    centre = (ts[start + (count - 1) // 2] + ts[start + count // 2]) / 2
+    keys, users = _distinct_counts(k, u)  # the same sorted keys as ks[start]
+    keep = users >= need
+    return keys[keep].astype(np.int64), centre[keep]
 
 
 def detect(f, min_days: int = 3, min_size: int = 4, max_size: int = 150, delta: int = 120) -> list:
