@@ -12,6 +12,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from dataclasses import dataclass, field
@@ -94,11 +95,15 @@ def write_rings_json(rings: list[Ring], path: str | os.PathLike, generated_at: d
     """Write rings sorted by score (highest first), atomically."""
     generated_at = generated_at or datetime.now(CHINA_TZ)
     ordered = sorted(rings, key=lambda r: (-r.score, r.ring_id))
-    doc = {"generated_at": generated_at.isoformat(timespec="seconds"), "rings": [r.to_dict() for r in ordered]}
+    # one ring a line: json's C encoder serves only unindented output, and indent=1 sent every
+    # claim id through the Python one (0.3 s of a 1M-claim increment); still one line a ring to read
+    dump = functools.partial(json.dumps, ensure_ascii=False)
+    text = "".join([f'{{"generated_at": {dump(generated_at.isoformat(timespec="seconds"))},\n "rings": [\n',
+                    ",\n".join(dump(r.to_dict()) for r in ordered), "\n]}\n"])
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=1), encoding="utf-8")
+    tmp.write_text(text, encoding="utf-8")
     os.replace(tmp, path)
 
 
