@@ -32,6 +32,7 @@ import pandas as pd
 
 from graph.detect.candidate import Candidate, evidence, money
 from graph.detect.frame import log10_poisson_sf
+from graph.detect.groups import distinct_counts, group_sums
 from graph.detect.local_pairs import staggered
 from graph.detect.memo import memo_for
 from graph.detect.projections import PairIndex, clusters, cooccurrence
@@ -123,11 +124,18 @@ def _bursts(f, cards, op, pairs, max_span, min_burst, min_days, min_cards, gap: 
         return []
     # every counter (institution, operator) with bursts on enough days is examined on its own:
     # one cluster of cards can hold two schemes, or a scheme and a nursing home's round
-    per = stats.groupby(["i", "o"]).agg(days=("day", "nunique"), cards=("cards", "sum"))
-    per = per[per.days >= min_days].sort_values("cards", ascending=False, kind="mergesort")
+    # counters (one int64 key for (i, o), ordered as (i, o) are) with bursts on min_days days,
+    # most cards first; ties in (i, o) order (a stable sort, as pandas' mergesort descending)
+    o = stats.o.to_numpy().astype(np.int64)
+    width = int(o.max()) + 2  # operator codes are >= -1
+    counter = stats.i.to_numpy().astype(np.int64) * width + (o + 1)
+    keys, days = distinct_counts(counter, stats.day.to_numpy())
+    _, cards = group_sums(counter, stats.cards.to_numpy())
+    keys, cards = keys[days >= min_days], cards[days >= min_days]
     out = []
-    for inst, oper in per.index:
-        c = _counter(f, d, stats, int(inst), int(oper), op, pairs, max_span, min_burst, min_days, min_cards, gap)
+    for key in keys[np.lexsort((keys, -cards))]:
+        inst, oper = int(key // width), int(key % width) - 1
+        c = _counter(f, d, stats, inst, oper, op, pairs, max_span, min_burst, min_days, min_cards, gap)
         if c is not None:
             out.append(c)
     return out
@@ -136,8 +144,9 @@ def _bursts(f, cards, op, pairs, max_span, min_burst, min_days, min_cards, gap: 
 def _counter(f, d, stats, inst, oper, op, pairs, max_span, min_burst, min_days, min_cards, gap):
     at = stats[(stats.i == inst) & (stats.o == oper)]
     # the core: cards swiped in bursts there on at least two days; regulars linked in by chance drop out
-    seen = d[d.chain.isin(at.index)].groupby("card")["day"].nunique()
-    core = seen.index.to_numpy()[seen.to_numpy() >= 2]
+    mine = np.isin(d.chain.to_numpy(), at.index.to_numpy())
+    cards, days = distinct_counts(d.card.to_numpy()[mine], d.day.to_numpy()[mine])
+    core = cards[days >= 2]
     if len(core) < min_cards:
         return None
     d = _chains(f, f.rows_of("card", core), op, gap)
@@ -159,7 +168,7 @@ def _counter(f, d, stats, inst, oper, op, pairs, max_span, min_burst, min_days, 
     cv = float(np.std(amounts) / np.mean(amounts)) if np.mean(amounts) > 0 else 1.0
     span = int(b.span.max())
     first, last = f.date(b.index.min()), f.date(b.index.max())
-    op_label = f.labels["operator"][oper] if (f.operator >= 0).any() else "?"
+    op_label = f.labels["operator"][oper] if op is f.operator else "?"  # op: zeros when no claim names one
     inst_label = f.labels["institution"][inst]
     ev = [evidence(
         f,

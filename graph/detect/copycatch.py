@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from graph.detect.candidate import Candidate, evidence, money
+from graph.detect.groups import distinct_counts
 from graph.detect.memo import memo_for
 
 __all__ = ["climb", "detect"]
@@ -47,7 +48,7 @@ def climb(f, seed: np.ndarray, delta: int = 120, rho: float = 0.5, min_page: int
         k, t, u = key[on], f.minute[on], f.patient[on]
         near = np.abs(t - centres[np.searchsorted(keys, k)]) <= delta
         k, t, u = k[near], t[near], u[near]
-        who, pages_each = _distinct_counts(u, k)
+        who, pages_each = distinct_counts(u, k)
         new_users = who[pages_each >= rho * len(keys)]
         # (2) centres given users, and the pages enough of them kept to
         mine = np.isin(u, new_users)
@@ -61,23 +62,10 @@ def climb(f, seed: np.ndarray, delta: int = 120, rho: float = 0.5, min_page: int
     return users, out
 
 
-def _distinct_counts(by: np.ndarray, other: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted distinct ``by`` values, how many distinct ``other`` values each has).
-
-    >>> _distinct_counts(np.array([5, 5, 5, 2]), np.array([1, 1, 3, 9]))
-    (array([2, 5]), array([1, 2]))
-    """
-    o = np.lexsort((other, by))
-    b, x = by[o], other[o]
-    first = np.ones(len(b), dtype=bool)
-    first[1:] = (b[1:] != b[:-1]) | (x[1:] != x[:-1])
-    return np.unique(b[first], return_counts=True)
-
-
 def _pages(k: np.ndarray, t: np.ndarray, u: np.ndarray, need: int) -> tuple[np.ndarray, np.ndarray]:
     """(sorted page keys with at least ``need`` distinct users, each page's median minute): what
     ``groupby(k).agg(nunique(u), median(t))`` gives, without pandas' per-call overhead (this runs
-    twice per climb step, for every seed). The median of an even count is the mean of the two
+    twice per climb step, for every seed; :mod:`.groups`). The median of an even count is the mean of the two
     middle minutes, as pandas and numpy take it.
 
     >>> _pages(np.array([7, 7, 7, 3, 3]), np.array([10, 30, 20, 5, 6]), np.array([1, 2, 2, 1, 1]), 2)
@@ -90,7 +78,7 @@ def _pages(k: np.ndarray, t: np.ndarray, u: np.ndarray, need: int) -> tuple[np.n
     start = np.flatnonzero(np.r_[True, ks[1:] != ks[:-1]])
     count = np.diff(np.r_[start, len(ks)])
     centre = (ts[start + (count - 1) // 2] + ts[start + count // 2]) / 2
-    keys, users = _distinct_counts(k, u)  # the same sorted keys as ks[start]
+    keys, users = distinct_counts(k, u)  # the same sorted keys as ks[start]
     keep = users >= need
     return keys[keep].astype(np.int64), centre[keep]
 
