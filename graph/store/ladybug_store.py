@@ -24,6 +24,7 @@ import shutil
 import tempfile
 import time
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -74,6 +75,12 @@ _KIND_NODE = {"patients": "patient", "doctors": "doctor", "institutions": "insti
 # part with a single id is anchored, which gives the same answer; several ids run as written).
 _ANCHORED = {"edge_claims": False, "registered_edges_among": False, "neighbour_edges": False,
              "claims_of": False, "entity_totals": True}
+# Times are TIMESTAMP inside LadybugDB and ISO text everywhere else (queries/schema.ladybug.cypher
+# says why): columns of these names are converted in every table copied or loaded, parameters of
+# these names in every query, and every TIMESTAMP column of an answer on the way out.
+_TIME_COLUMNS = frozenset({"settled_at", "first", "last"})
+_TIME_PARAMS = frozenset({"since", "until"})
+_ISO_FORMAT = "%Y-%m-%dT%H:%M:%S"
 
 
 def _buffer_pool() -> int:
@@ -150,6 +157,7 @@ class LadybugStore(CypherStore):
                 self._db = ladybug.Database(str(file), read_only=read_only, buffer_pool_size=_buffer_pool())
                 self._con = ladybug.Connection(self._db)
                 self._opened_on = sig
+                self.outdated = self._times_as_text()
                 break
             except RuntimeError as e:
                 if not _busy(e) or time.monotonic() > deadline:
@@ -159,6 +167,28 @@ class LadybugStore(CypherStore):
                     ) from e
                 time.sleep(0.5)
 
+    def _times_as_text(self) -> bool:
+        """Whether this database was written by an older ringtrace that kept times as STRING.
+
+        Such a graph still answers reads (its text is compared with text parameters as before);
+        a load into it is refused (:meth:`rebuild` it from the analytic copy: ``sync_graph`` does).
+        """
+        try:
+            res = self._con.execute("CALL TABLE_INFO('Claim') RETURN *")
+        except RuntimeError:
+            return False  # no schema yet: it is created with TIMESTAMP times
+        try:
+            types = {row[1]: row[2] for row in res.get_all()}
+        finally:
+            res.close()
+        return types.get("settled_at") == "STRING"
+
+    def rebuild(self) -> None:
+        """Empty the graph with the current schema (the caller loads it again from the analytic copy)."""
+        if self.read_only:
+            raise StoreError("This graph store was opened read-only; open it with read_only=False to rebuild it.")
+        self._recreate()
+
     def _fresh(self) -> None:
         """Reopen a read-only store when another process has committed to it since it opened."""
         if self.read_only and self._con is not None and self._signature() != self._opened_on:
@@ -167,6 +197,8 @@ class LadybugStore(CypherStore):
 
     # --- running queries ---------------------------------------------------------------
     def _execute(self, text: str, params: dict):
+        if not self.outdated and _TIME_PARAMS.intersection(params):
+            params = {k: (_param_time(v) if k in _TIME_PARAMS else v) for k, v in params.items()}
         try:
             return self._con.execute(text, params)
         except RuntimeError as e:
@@ -178,7 +210,7 @@ class LadybugStore(CypherStore):
             # Arrow is the fastest way out of LadybugDB for thousands of rows; nulls arrive as None.
             # Sized to the answer: the default chunk is 10M values wide (1.25M rows of 8 columns)
             # and costs ~10 ms to set up, which a per-id read of a few rows would pay every time.
-            return res.get_as_arrow(chunk_size=max(1, res.get_num_tuples()))
+            return _iso_times(res.get_as_arrow(chunk_size=max(1, res.get_num_tuples())))
         finally:
             res.close()
 
@@ -259,14 +291,14 @@ class LadybugStore(CypherStore):
 
     def _copy(self, name: str, table: pa.Table) -> None:
         if table.num_rows:
-            self._write(name, rows=table)
+            self._write(name, rows=_stored_times(table))
 
     def _arrow_rows(self, name: str, **params) -> pa.Table:
         q = self._q(name)
         q.check(params)
         res = self._execute(q.text, params)
         try:
-            return res.get_as_arrow()
+            return _iso_times(res.get_as_arrow())
         finally:
             res.close()
 
@@ -327,7 +359,7 @@ class LadybugStore(CypherStore):
     def _write_table(self, name: str, table: pa.Table) -> None:
         """Run a ``LOAD FROM $rows`` update with the table's columns as ``k_<column>``."""
         if table.num_rows:
-            self._write(name, rows=table.rename_columns(["k_" + c for c in table.column_names]))
+            self._write(name, rows=_stored_times(table).rename_columns(["k_" + c for c in table.column_names]))
 
     def _write_rows(self, name: str, table: pa.Table) -> None:
         for i in range(0, table.num_rows, _CHUNK):
@@ -341,8 +373,7 @@ class LadybugStore(CypherStore):
         holds exactly as given: of those only the rows about entities this load creates are
         applied, so a day's increment does not rewrite three million patients.
         """
-        if self.read_only:
-            raise StoreError("This graph store was opened read-only; open it with read_only=False to load.")
+        self._loadable()
         unknown = set(settled) - set(_KIND_NODE)
         if unknown:
             raise ValueError(f"unknown reference kinds {sorted(unknown)}; known: {sorted(_KIND_NODE)}")
@@ -378,8 +409,7 @@ class LadybugStore(CypherStore):
         15M-claim batch copied at once passed 15 GiB). Into a graph that holds something, the
         pieces are joined and loaded as by :meth:`load` (a daily increment is small).
         """
-        if self.read_only:
-            raise StoreError("This graph store was opened read-only; open it with read_only=False to load.")
+        self._loadable()
         if self._in_tx or settled or any(int(r["n"] or 0) for r in self._rows("counts")) or self.loaded_batches():
             pieces = [claims_table(p) for p in pieces]
             joined = pa.concat_tables(pieces) if pieces else None
@@ -393,6 +423,16 @@ class LadybugStore(CypherStore):
         except BaseException:
             self._recreate()  # as a failed first load by :meth:`load`: the empty graph again
             raise
+
+    def _loadable(self) -> None:
+        if self.read_only:
+            raise StoreError("This graph store was opened read-only; open it with read_only=False to load.")
+        if self.outdated:
+            raise StoreError(
+                f"The graph store {self._file} was written by an older ringtrace (times kept as text) and "
+                f"cannot take new claims. Run ringtrace ingest again (any file; nothing is added twice): "
+                f"it rebuilds the graph from the analytic copy."
+            )
 
     def _stream(self, pieces, refs: dict) -> int:
         """First load, piece by piece (see :meth:`load_pieces`); each COPY commits on its own."""
@@ -705,3 +745,48 @@ def _pair_key(table: pa.Table) -> pa.ChunkedArray:
 
 def _minus(ids: pa.Array, drop: pa.Array) -> pa.Array:
     return ids.filter(pc.invert(pc.is_in(ids, value_set=drop))) if len(drop) else ids
+
+
+def _param_time(value):
+    """A window bound (ISO text, as :func:`graph.store.frames.iso_time` gives) as a datetime.
+
+    The open lower bound ``0000-01-01T00:00:00`` has no year 0 in Python: it becomes the earliest
+    datetime, which every stored time follows as well.
+    """
+    if not isinstance(value, str):
+        return value
+    if value.startswith("0000-"):
+        return datetime.min
+    return datetime.fromisoformat(value)
+
+
+def _stored_times(table: pa.Table) -> pa.Table:
+    """``table`` with its time columns (``settled_at``, ``first``, ``last``) as TIMESTAMP values.
+
+    >>> t = _stored_times(pa.table({"a": ["P1"], "first": ["2024-03-01T09:30:00"], "last": pa.nulls(1, pa.string())}))
+    >>> t.schema.field("first").type, t["first"][0].as_py(), t["last"][0].as_py()
+    (TimestampType(timestamp[us]), datetime.datetime(2024, 3, 1, 9, 30), None)
+    """
+    for i, name in enumerate(table.column_names):
+        col = table.column(i)
+        if name not in _TIME_COLUMNS or pa.types.is_timestamp(col.type) and col.type.unit == "us":
+            continue
+        if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+            col = pc.strptime(col, format=_ISO_FORMAT, unit="us")
+        else:  # null or another timestamp unit: LadybugDB binds LOAD FROM columns by exact type
+            col = col.cast(pa.timestamp("us"))
+        table = table.set_column(i, name, col)
+    return table
+
+
+def _iso_times(table: pa.Table) -> pa.Table:
+    """An answer with its TIMESTAMP columns as ISO text to the second, as the other engines store it.
+
+    >>> _iso_times(_stored_times(pa.table({"first": ["2024-03-01T09:30:00", None]})))["first"].to_pylist()
+    ['2024-03-01T09:30:00', None]
+    """
+    for i, field in enumerate(table.schema):
+        if pa.types.is_timestamp(field.type):
+            text = table.column(i).cast(pa.timestamp("s"), safe=False).cast(pa.string())
+            table = table.set_column(i, field.name, pc.replace_substring(text, " ", "T", max_replacements=1))
+    return table

@@ -8,6 +8,7 @@ Loads are idempotent, so a sync interrupted between a load and its record is sim
 from __future__ import annotations
 
 import hashlib
+import sys
 
 import pandas as pd
 import pyarrow as pa
@@ -70,6 +71,13 @@ def sync_graph(ws: Workspace, store=None) -> int:
     own = store is None
     store = open_store(ws) if own else store
     try:
+        rebuilt = getattr(store, "outdated", False)
+        if rebuilt:
+            # written by an older ringtrace in a format it can no longer add to: the graph is a
+            # projection of the analytic copy, so it is built again from it, rings included
+            print("图存储格式已更新,正在从分析副本重建 the graph store was written by an older ringtrace; "
+                  "rebuilding it from the analytic copy ...", file=sys.stderr, flush=True)
+            store.rebuild()
         done = store.loaded_batches()
         refs, versions = {}, {}
         for kind in _REFERENCE_KINDS:
@@ -94,6 +102,10 @@ def sync_graph(ws: Workspace, store=None) -> int:
             store.load(None, **{k: refs[k] for k in changed})
             for k in changed:
                 store.mark_batch(versions[k])
+        if rebuilt and ws.rings_json.exists():
+            from graph.detect.ring import read_rings_json
+
+            store.store_rings(read_rings_json(ws.rings_json))
         return added
     finally:
         if own:

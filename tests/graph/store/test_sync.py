@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from graph.store.factory import open_store
 from graph.store.sync import sync_graph
 from ingest import analytic
@@ -58,3 +60,57 @@ def test_one_city_synced_into_both_engines_gives_the_same_counts_and_answers(arc
                 k: want[k] for k in ("claims", "patients", "cards", "doctors", "institutions")}
             got[engine] = answers(store)
     assert got["ladybug"] == got["arcadedb"]
+
+
+def test_a_graph_written_with_text_times_is_rebuilt_from_the_analytic_copy_with_its_rings(monkeypatch, tmp_path,
+                                                                                          city):
+    """Graphs of earlier versions kept times as STRING; LadybugDB now keeps TIMESTAMP. Such a graph
+    still answers reads, refuses loads with a message saying what to do, and the next sync builds
+    it again from the analytic copy and puts back the rings of rings.json."""
+    import ladybug
+    import pytest
+
+    from graph.detect.ring import Evidence, Ring, write_rings_json
+    from graph.store.base import Node
+    from graph.store.ladybug_store import DB_FILE, LadybugStore
+    from queries.loader import load
+    from ringtrace.errors import StoreError
+
+    _use("ladybug", monkeypatch, None)
+    ws = Workspace(tmp_path / "ws").ensure()
+    ingest_paths(ws, [_write_city(city, tmp_path / "a", city["claims"])], progress=False)
+    ring = Ring(ring_id="R0001", score=0.9, pattern="card_collection",
+                members={"patients": ["P001", "P002"], "cards": ["K001"], "doctors": [], "institutions": ["H6"],
+                         "operators": ["OP9"]},
+                claim_ids=["R000", "R001"], fund_amount=300.8, first_seen="2024-06-01", last_seen="2024-06-01",
+                evidence=[Evidence("十张卡", "ten cards", ["R000"])])
+    write_rings_json([ring], ws.rings_json)
+
+    # the graph as an earlier ringtrace wrote it: the same schema with every time as STRING
+    old_schema = load("schema", "ladybug").statements
+    ws.graph_dir.mkdir(parents=True, exist_ok=True)
+    db = ladybug.Database(str(ws.graph_dir / DB_FILE))
+    con = ladybug.Connection(db)
+    for stmt in old_schema:
+        con.execute(stmt.replace("TIMESTAMP", "STRING"))
+    con.execute("CREATE (p:Patient {id: 'P001'}), (c:Claim {id: 'OLD1', patient_id: 'P001', institution_id: 'H1', "
+                "settled_at: '2024-01-02T09:00:00'}), (c)-[:BY]->(p)")
+    con.close()
+    db.close()
+
+    with LadybugStore(ws.graph_dir, read_only=True) as old:
+        assert old.outdated and old.counts()["claims"] == 1  # still readable
+        got = old.claims_of([Node("patient", "P001")], since=datetime(2024, 1, 1))
+        assert list(got["claim_id"]) == ["OLD1"] and str(got["settled_at"].iloc[0]) == "2024-01-02 09:00:00"
+    with LadybugStore(ws.graph_dir) as old:
+        with pytest.raises(StoreError, match="older ringtrace.*ringtrace ingest"):
+            old.load(city["claims"].iloc[:5])
+        assert old.counts()["claims"] == 1  # nothing half-loaded
+
+    assert sync_graph(ws) == len(city["claims"])
+    with open_store(ws, read_only=True) as store:
+        assert not store.outdated
+        assert store.counts()["claims"] == analytic.counts(ws)["claims"]
+        assert store.counts()["rings"] == 1 and store.ring_members("R0001") == ["H6", "K001", "P001", "P002"]
+        assert answers(store)  # the contract suite's reads answer on the rebuilt graph
+    assert sync_graph(ws) == 0  # rebuilt once
