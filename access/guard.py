@@ -246,12 +246,8 @@ class Guard:
     def _raw_rings(self) -> list:
         if self._rings_reader is not None:
             return list(self._rings_reader())
-        from graph.detect.ring import read_rings_json
-
-        path = self.ws.rings_json
-        if not path.exists():
-            return []
-        return read_rings_json(path)
+        # the parsed file the ring lookup keeps (callers copy before they change anything)
+        return list((_ring_index(self.ws.rings_json) or {}).values())
 
     def close(self) -> None:
         """Close a store this guard opened (not one handed in)."""

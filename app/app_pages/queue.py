@@ -117,5 +117,7 @@ with st.container(horizontal=True):
     for rid in list(shown["ring_id"])[:12]:
         st.page_link("app_pages/ring.py", label=rid, query_params={"id": rid})
 
-# Everything above is on screen; load the claims table while the user reads the queue.
-data.warm(ws)
+# Everything above is on screen. What the ring page needs is loading on a thread since the login
+# page (started again here after a new ingest or detect); waiting for it here kept this page's run
+# going, and a ring clicked meanwhile waited for it (the first ring took 2.4 s at a city-year).
+data.warm_in_background(ws)

@@ -34,7 +34,7 @@ def version(ws) -> str:
 
 
 def warm(ws) -> None:
-    """Load what the first ring page needs now (the queue calls it after drawing), so the first
+    """Load what the first ring page needs now (on a thread: :func:`warm_in_background`), so the first
     ring opened is not slower than the next: the graph store's claim lookup, the rings file, the institutions,
     the network page's library and layout, and the chart library."""
     from app.netview import layout, vis_assets
@@ -141,13 +141,16 @@ def _parquet_claims(ws, ids: list[str]) -> pd.DataFrame:
     return table.to_pandas().astype(ANALYTIC_CLAIM_DTYPES)
 
 
-@st.cache_data(max_entries=8, show_spinner=False)
-def _rings(root: str, version: str, role: str, _guard) -> list:
-    return list(_guard.rings())
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _rings(root: str, version: str, role: str, _guard) -> tuple:
+    # A resource, not data: st.cache_data unpickled every ring with its claim ids on each call
+    # (0.9 s for a city-year's 3,698 rings, on every queue and entity page). The masked rings are
+    # shared by the sessions of one role, so they are handed out as a tuple and never changed.
+    return tuple(_guard.rings())
 
 
-def rings(ws, guard, role: str) -> list:
-    """The rings as the guard shows them to ``role``, highest score first."""
+def rings(ws, guard, role: str) -> tuple:
+    """The rings as the guard shows them to ``role``, highest score first (shared: do not change them)."""
     return _rings(str(ws.root), ws.version(), role, guard)
 
 
