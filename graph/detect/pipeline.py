@@ -79,7 +79,8 @@ def run(ws, out: str | Path | None = None, timings: dict | None = None, full: bo
     (atomically), then the alert list (:mod:`.alerts`, new rings and rings that grew against
     the rings.json it replaces), then the graph store's rings are replaced in one transaction,
     the workspace version is bumped so the app reloads, and last the detection state for the
-    next increment is kept (:mod:`.state`): a run that fails anywhere leaves the previous state.
+    next increment is kept (:mod:`.state`; its claim frame is written into a hidden folder while
+    the detectors run): a run that fails anywhere leaves the previous state.
 
     When a kept state fits (same code, reference files and settings; only batches added since)
     the run is a daily increment: it re-examines only the pairs, clusters and seeds that the
@@ -89,8 +90,7 @@ def run(ws, out: str | Path | None = None, timings: dict | None = None, full: bo
     """
     from ingest.analytic import batches as committed, read_reference
 
-    from graph.detect import alerts, state
-    from graph.detect.memo import StateMismatch
+    from graph.detect import state
 
     stats = stats if stats is not None else {}
     t0 = time.perf_counter()
@@ -122,6 +122,27 @@ def run(ws, out: str | Path | None = None, timings: dict | None = None, full: bo
         pa.default_memory_pool().release_unused()
     if timings is not None:
         timings["frame"] = round(time.perf_counter() - t0, 3)
+    # the frame is final: it is written for the next increment while the detectors run
+    writer = state.start(ws, f)
+    try:
+        rings, memos, kept, new_rows, why, t3 = _detect_and_write(ws, f, kept, new_rows, why, eng, timings, stats,
+                                                                  seen, new_batches, out)
+    except BaseException:
+        writer.discard()
+        raise
+    state.save(ws, now, seen, memos, writer=writer)
+    if timings is not None:
+        timings["keep_state"] = round(time.perf_counter() - t3, 3)
+    stats["seconds"] = round(time.perf_counter() - t0, 3)
+    return rings
+
+
+def _detect_and_write(ws, f, kept, new_rows, why, eng, timings, stats, seen, new_batches, out):
+    """Detect on frame ``f`` (an increment when ``kept``), write rings.json, the alert list and
+    the graph store's rings: (rings, memos, kept, new rows, why full, time the store finished)."""
+    from graph.detect import alerts, engine
+    from graph.detect.memo import StateMismatch
+
     with engine.use(eng):
         try:
             memos = _memos(f, kept, new_rows)
@@ -149,12 +170,9 @@ def run(ws, out: str | Path | None = None, timings: dict | None = None, full: bo
     _store(ws, rings)
     ws.bump_version()
     t3 = time.perf_counter()
-    state.save(ws, now, seen, memos, frame=f)
     if timings is not None:
         timings["store_rings"] = round(t3 - t2, 3)
-        timings["keep_state"] = round(time.perf_counter() - t3, 3)
-    stats["seconds"] = round(time.perf_counter() - t0, 3)
-    return rings
+    return rings, memos, kept, new_rows, why, t3
 
 
 def _kept_frame(kept: dict, new_claims, refs: dict):

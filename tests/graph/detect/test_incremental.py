@@ -192,6 +192,20 @@ def test_a_failure_in_the_middle_leaves_the_previous_state_usable(city, monkeypa
         pipeline.run(inc)
     monkeypatch.undo()
     assert (inc.detect_dir / "CURRENT").read_text() == current
+    # the frame the failed run began to keep (on its own thread) is gone with it
+    assert sorted(p.name for p in inc.detect_dir.iterdir()) == sorted(["CURRENT", current])
+
+    # a frame that cannot be written fails the run in its own thread, and leaves the state
+    from graph.detect import kept_frame
+
+    def broken_frame(f, folder):
+        raise OSError("no space left for the frame")
+
+    monkeypatch.setattr(kept_frame, "save", broken_frame)
+    with pytest.raises(OSError, match="no space left for the frame"):
+        pipeline.run(inc)
+    monkeypatch.undo()
+    assert sorted(p.name for p in inc.detect_dir.iterdir()) == sorted(["CURRENT", current])
 
     # a crash while the state itself is written leaves it as it was, and no half folder
     def broken_record(self):
