@@ -478,6 +478,9 @@ class LadybugStore(CypherStore):
                 self._copy_entities(t, ids[t], refs.get(t))
         c = claims()
         added = c.num_rows
+        # the settlement times as timestamps from their seconds, not parsed from their text again
+        c = c.set_column(c.column_names.index("settled_at"), "settled_at",
+                         c["_t"].cast(pa.timestamp("s")).cast(pa.timestamp("us")))
         with self._own_connection():
             self._copy_claims(c)
         del c  # unmapped: the connection that was given it is closed
@@ -486,7 +489,8 @@ class LadybugStore(CypherStore):
 
         def aggregate(kind):
             a, b = EDGE_KINDS[kind][2:]
-            return coded_aggregate(claims([a, b, "_t", "fund_amount", "total_amount"]), kind, ids, codes)
+            return coded_aggregate(claims([a, b, "_t", "fund_amount", "total_amount"]), kind, ids, codes,
+                                   timestamps=True)
 
         for kind in EDGE_KINDS:
             agg = aggregate(kind)
@@ -717,7 +721,9 @@ def _with_registered(agg: pa.Table, reg: pa.Table | None) -> pa.Table:
     n = extra.num_rows
     extra = conform(extra.append_column("claims", pa.array([0] * n, pa.int64()))
                     .append_column("fund_amount", pa.array([0.0] * n))
-                    .append_column("total_amount", pa.array([0.0] * n)), EDGE_COLUMNS)
+                    .append_column("total_amount", pa.array([0.0] * n))
+                    .append_column("first", pa.nulls(n, agg.schema.field("first").type))  # text or timestamps,
+                    .append_column("last", pa.nulls(n, agg.schema.field("last").type)), EDGE_COLUMNS)  # as agg's
     return pa.concat_tables([agg, extra])
 
 
