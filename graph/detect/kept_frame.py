@@ -154,14 +154,14 @@ def extend(rows: dict, labels: dict, new_claims, institutions=None, doctors=None
     ``patient_ref``: the kept frame's per-patient reference attributes (made from the same
     ``patients`` file), extended rather than made again from the whole file."""
     nf = ClaimFrame(new_claims)
-    old_ids = rows["claim_id"]
+    old_ids = _chunked(rows["claim_id"])
     if nf.n:
-        new_ids = nf.claim_id.cast(old_ids.type) if nf.claim_id.type != old_ids.type else nf.claim_id
+        new_ids = _chunked(nf.claim_id.cast(old_ids.type) if nf.claim_id.type != old_ids.type else nf.claim_id)
         if pc.any(pc.is_in(old_ids, value_set=new_ids.combine_chunks())).as_py():
             raise StateMismatch("a new claim's id is held by the kept frame already")
         at = _insert_at(rows["t"], old_ids, nf.t, new_ids.to_pylist())
     else:
-        new_ids, at = nf.claim_id, np.array([], dtype=np.int64)
+        new_ids, at = pa.chunked_array([], type=old_ids.type), np.array([], dtype=np.int64)
     n_old = len(rows["t"])
     out, out_labels = {}, {}
     merges = {}
@@ -184,6 +184,10 @@ def extend(rows: dict, labels: dict, new_claims, institutions=None, doctors=None
     # how the kept codes moved (None: they did not), for state kept by code (graph.detect.memo)
     f.cache["code_moves"] = {kind: (merges[kind][1], len(labels[kind])) for kind in CODED}
     return f, order >= n_old
+
+
+def _chunked(values) -> pa.ChunkedArray:
+    return values if isinstance(values, pa.ChunkedArray) else pa.chunked_array([values], type=values.type)
 
 
 def _as_str(x) -> np.ndarray:
