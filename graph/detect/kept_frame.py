@@ -83,14 +83,17 @@ def load(folder: Path) -> tuple[dict, dict, dict]:
     """(per-row arrays, labels, per-patient reference attributes) kept by :func:`save`
     (OSError/ValueError when unreadable)."""
     folder = Path(folder)
-    rows = {name: np.load(folder / f"frame-{name}.npy", allow_pickle=False) for name in ROWS if name != "claim_id"}
+    # memory-mapped, read-only: extend copies every column into the merged frame anyway, so
+    # reading them into memory first was a second copy of ~400 MB at 5M claims
+    rows = {name: np.load(folder / f"frame-{name}.npy", mmap_mode="r", allow_pickle=False)
+            for name in ROWS if name != "claim_id"}
     rows["claim_id"] = _read_strings(folder / _IDS)
     labels = {kind: _labels(folder / f"frame-labels-{kind}.arrow") for kind in CODED}
     n = {len(v) for v in rows.values()}
     if len(n) != 1:
         raise ValueError(f"the kept frame's arrays differ in length: {sorted(n)}")
     ref = {name: _labels(folder / f"frame-ref-{name}.arrow") if name.endswith("_label")
-           else np.load(folder / f"frame-ref-{name}.npy", allow_pickle=False) for name in PATIENT_REF}
+           else np.load(folder / f"frame-ref-{name}.npy", mmap_mode="r", allow_pickle=False) for name in PATIENT_REF}
     if any(len(ref[name]) != len(labels["patient"]) for name in PATIENT_REF if not name.endswith("_label")):
         raise ValueError("the kept per-patient attributes do not match the kept patients")
     return rows, labels, ref
