@@ -38,32 +38,43 @@ def _people(r: Ring) -> set[str]:
     return {f"patient:{p}" for p in pats} if pats else {f"card:{c}" for c in r.members.get("cards") or []}
 
 
-def _index(sets: list[set]) -> dict:
-    """Which of ``sets`` hold each element (ascending positions)."""
-    out: dict = {}
-    for k, s in enumerate(sets):
-        for x in s:
-            out.setdefault(x, []).append(k)
+def _matches(rings: list[Ring], old_people: list[set], old_claims: list[set]) -> list[int | None]:
+    """Each ring's match among the old rings (position, or None): the old ring sharing at
+    least half of the smaller one's people (or else claims) with the most shared (people,
+    claims), the first in the old order among equals.
+
+    Every (ring, old ring) pair sharing something is counted at once by a join on integer-coded
+    ids: a dict of every old ring's claim ids and a set intersection per near pair took 0.4 s
+    at 5M claims (1,125 rings), however few rings the day changed."""
+    import numpy as np
+    import pandas as pd
+
+    people = [_people(r) for r in rings]
+    claims = [set(r.claim_ids) for r in rings]
+    shared = []
+    for new_sets, old_sets in ((people, old_people), (claims, old_claims)):
+        ids = [x for s in old_sets for x in s] + [x for s in new_sets for x in s]
+        code = pd.factorize(pd.Series(ids, dtype=object))[0]
+        n_old = sum(len(s) for s in old_sets)
+        old = pd.DataFrame({"x": code[:n_old], "old": np.repeat(np.arange(len(old_sets)), [len(s) for s in old_sets])})
+        new = pd.DataFrame({"x": code[n_old:], "new": np.repeat(np.arange(len(new_sets)), [len(s) for s in new_sets])})
+        shared.append(new.merge(old, on="x").groupby(["new", "old"]).size())
+    both = pd.concat(shared, axis=1, keys=["sp", "sc"]).fillna(0).astype(np.int64).reset_index()
+    n, o = both["new"].to_numpy(), both["old"].to_numpy()
+    sp, sc = both["sp"].to_numpy(), both["sc"].to_numpy()
+    size = np.array([len(s) for s in people]), np.array([len(s) for s in old_people])
+    by_people = (sp > 0) & (sp / np.maximum(np.minimum(size[0][n], size[1][o]), 1) >= 0.5)
+    size = np.array([len(s) for s in claims]), np.array([len(s) for s in old_claims])
+    by_claims = (sc > 0) & (sc / np.maximum(np.minimum(size[0][n], size[1][o]), 1) >= 0.5)
+    ok = by_people | by_claims
+    n, o, sp, sc = n[ok], o[ok], sp[ok], sc[ok]
+    best = np.lexsort((o, -sc, -sp, n))  # per ring: most shared people, then claims, then first old
+    n, o = n[best], o[best]
+    first = np.r_[True, n[1:] != n[:-1]] if len(n) else np.zeros(0, dtype=bool)
+    out: list[int | None] = [None] * len(rings)
+    for k, j in zip(n[first].tolist(), o[first].tolist()):
+        out[k] = j
     return out
-
-
-def _match(r: Ring, old: list[Ring], old_people: list[set], old_claims: list[set],
-           by_person: dict | None = None, by_claim: dict | None = None) -> int | None:
-    people, claims = _people(r), set(r.claim_ids)
-    best, best_key = None, (0, 0)
-    if by_person is None or by_claim is None:
-        near = range(len(old))
-    else:
-        # only an old ring sharing a person or a claim can match; looked at in the old order, as
-        # a scan of all would (rings x old rings grows with the square of the city)
-        near = sorted({k for x in people for k in by_person.get(x, ())} | {k for x in claims for k in by_claim.get(x, ())})
-    for k in near:
-        sp, sc = len(people & old_people[k]), len(claims & old_claims[k])
-        by_people = sp / (min(len(people), len(old_people[k])) or 1) >= 0.5 and sp > 0
-        by_claims = sc / (min(len(claims), len(old_claims[k])) or 1) >= 0.5 and sc > 0
-        if (by_people or by_claims) and (sp, sc) > best_key:
-            best, best_key = k, (sp, sc)
-    return best
 
 
 def compare(previous: list[Ring] | None, rings: list[Ring]) -> list[dict]:
@@ -71,10 +82,8 @@ def compare(previous: list[Ring] | None, rings: list[Ring]) -> list[dict]:
     previous = previous or []
     old_people = [_people(o) for o in previous]
     old_claims = [set(o.claim_ids) for o in previous]
-    by_person, by_claim = _index(old_people), _index(old_claims)
     out = []
-    for r in rings:
-        k = _match(r, previous, old_people, old_claims, by_person, by_claim)
+    for r, k in zip(rings, _matches(rings, old_people, old_claims)):
         first = r.evidence[0] if r.evidence else None
         base = {"ring_id": r.ring_id, "pattern": r.pattern, "score": r.score, "people": len(_people(r)),
                 "claims": len(r.claim_ids), "fund_amount": r.fund_amount, "first_seen": r.first_seen,

@@ -1,12 +1,12 @@
-"""The alert list matches each ring only against old rings that share a person or a claim; it
-must find the match a scan of every old ring finds, on many random overlapping rings."""
+"""The alert list matches all rings at once by a join on shared people and claims; it must find
+the match a scan of every old ring finds, on many random overlapping rings."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from graph.detect.alerts import _match, _people, compare
+from graph.detect.alerts import _matches, _people, compare
 from graph.detect.ring import Evidence, Ring
 
 
@@ -22,21 +22,35 @@ def _rings(rng, n, tag, span=80):
     return out
 
 
+def _scan(r, old_people, old_claims):
+    """The rule as a scan of every old ring, in the old order (what _matches must give)."""
+    people, claims = _people(r), set(r.claim_ids)
+    best, best_key = None, (0, 0)
+    for k in range(len(old_people)):
+        sp, sc = len(people & old_people[k]), len(claims & old_claims[k])
+        by_people = sp / (min(len(people), len(old_people[k])) or 1) >= 0.5 and sp > 0
+        by_claims = sc / (min(len(claims), len(old_claims[k])) or 1) >= 0.5 and sc > 0
+        if (by_people or by_claims) and (sp, sc) > best_key:
+            best, best_key = k, (sp, sc)
+    return best
+
+
 @pytest.mark.parametrize("seed", range(6))
-def test_indexed_match_equals_a_scan_of_every_old_ring(seed):
+def test_joined_matches_equal_a_scan_of_every_old_ring(seed):
     rng = np.random.default_rng(seed)
     old, new = _rings(rng, 60, "O"), _rings(rng, 60, "N", span=160)  # some beyond the old ones
     old_people = [_people(o) for o in old]
     old_claims = [set(o.claim_ids) for o in old]
-    got = [_match(r, old, old_people, old_claims, *_indexes(old_people, old_claims)) for r in new]
-    want = [_match(r, old, old_people, old_claims) for r in new]
+    got = _matches(new, old_people, old_claims)
+    want = [_scan(r, old_people, old_claims) for r in new]
     assert got == want
     assert any(k is None for k in want) and sum(k is not None for k in want) > 10  # both kinds occur
     kinds = {a["kind"] for a in compare(old, new)}
     assert kinds == {"new", "grew"}
 
 
-def _indexes(old_people, old_claims):
-    from graph.detect.alerts import _index
-
-    return _index(old_people), _index(old_claims)
+def test_no_previous_rings_and_no_rings():
+    rng = np.random.default_rng(0)
+    assert _matches(_rings(rng, 3, "N"), [], []) == [None, None, None]
+    assert _matches([], [{"patient:P1"}], [{"c1"}]) == []
+    assert [a["kind"] for a in compare(None, _rings(rng, 2, "N"))] == ["new", "new"]
