@@ -36,16 +36,21 @@ def detect(f, min_places: int = 3, min_size: int = 3, min_tour_days: int = 2) ->
     """Candidate drug-reselling rings."""
     if f.n == 0:
         return []
-    mask = f.visit != INPATIENT
     # drugs are bought at pharmacies and clinics; a big hospital's outpatient hall is skipped
-    # (where the reference file says what an institution is)
-    kind = f.i_kind[f.institution]
-    mask &= (kind == "") | (kind == "pharmacy") | (kind == "clinic")
-    # what an institution usually settles per claim, to judge a tour's amounts against
-    typical = pd.Series(f.fund[mask]).groupby(f.institution[mask]).median()
+    # (where the reference file says what an institution is): judged once per institution, not
+    # by comparing a city's claims' kind strings
+    kind = np.asarray(f.i_kind, dtype=object)
+    selling = (kind == "") | (kind == "pharmacy") | (kind == "clinic")
+    mask = (f.visit != INPATIENT) & selling[f.institution]
+    found = list(tours(f, entity="patient", rows_mask=mask, window=120, min_places=min_places, min_size=min_size,
+                       min_tour_days=min_tour_days, memo="drug_tours"))
+    # what an institution usually settles per claim, to judge a tour's amounts against: the
+    # median of its claims in the mask, for the institutions the tours visit only
+    visited = np.unique(np.concatenate([f.institution[t.rows] for t in found])) if found else np.array([], dtype=np.int64)
+    at = mask & np.isin(f.institution, visited)
+    typical = pd.Series(f.fund[at]).groupby(f.institution[at]).median()
     out = []
-    for t in tours(f, entity="patient", rows_mask=mask, window=120, min_places=min_places, min_size=min_size,
-                   min_tour_days=min_tour_days, memo="drug_tours"):
+    for t in found:
         rows = t.rows
         diag = f.diagnosis[rows]
         top_share, top_code = 0.0, None
