@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from graph.detect.candidate import evidence
-from graph.detect.frame import INPATIENT
+from graph.detect.frame import INPATIENT, bucket_order
 
 __all__ = ["assess"]
 
@@ -34,8 +34,8 @@ def _holders(f, attr: str, code: int) -> np.ndarray:
     key = f"holders_{attr}"
     if key not in f.cache:
         col = getattr(f, attr)
-        order = np.argsort(col, kind="stable")
-        f.cache[key] = (order, np.searchsorted(col[order], np.arange(-1, int(col.max(initial=-1)) + 2)))
+        # a counting pass (code -1, none, first): the stable argsort's order, without its sort
+        f.cache[key] = bucket_order(col.astype(np.int64) + 1, int(col.max(initial=-1)) + 2)
     order, start = f.cache[key]
     if not -1 <= code < len(start) - 2:
         return np.array([], dtype=np.int64)
