@@ -210,7 +210,7 @@ def _previous(ws) -> list[Ring] | None:
     from graph.detect.ring import read_rings_json
 
     try:
-        return read_rings_json(ws.rings_json)
+        return read_rings_json(ws.rings_json, evidence=False)  # compared by members and claims
     except (OSError, ValueError, KeyError, TypeError):
         return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pandas as pd
@@ -62,6 +63,12 @@ def test_json_round_trip(tmp_path, small_rings):
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert doc["rings"][0]["ring_id"] == "R0001" and isinstance(doc["rings"][0]["evidence"][0], str)
     assert read_rings_json(path) == small_rings
+    # one ring a line (json's C encoder), the whole document still one JSON value
+    assert path.read_text(encoding="utf-8").count("\n") == len(small_rings) + 3
+    # the alert list's reading: everything but the evidence
+    bare = read_rings_json(path, evidence=False)
+    assert all(r.evidence for r in small_rings) and not any(r.evidence for r in bare)
+    assert [dataclasses.replace(r, evidence=[]) for r in small_rings] == bare
 
 
 def test_empty_and_tiny_inputs():
