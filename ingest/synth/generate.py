@@ -20,7 +20,7 @@ import pandas as pd
 
 from ingest.synth import geo
 from ingest.synth.city import build_city
-from ingest.synth.claims import Claims
+from ingest.synth.claims import NORMAL, Claims
 from ingest.synth.legit import legit_groups
 from ingest.synth.normal import Calendar, InstitutionPicker, intensity_for, normal_claims
 from ingest.synth.people import build_people
@@ -92,6 +92,7 @@ def generate(out_dir, patients: int = 20000, seed: int = 7, fmt: str = "csv", ye
     paths = write_reference(folder, people, city, fmt)
     paths["claims"] = claims_path
 
+    by_tag = _rows_by_tag(claims.tag)
     truth = {
         "seed": seed,
         "patients": patients,
@@ -99,8 +100,10 @@ def generate(out_dir, patients: int = 20000, seed: int = 7, fmt: str = "csv", ye
         "year": year,
         "format": fmt,
         "claims_per_patient": claims_per_patient,
-        "rings": [_entry(g, i, "ring_id", "P", claims, serial, people, city, year) for i, g in enumerate(reg.rings)],
-        "legit_groups": [_entry(g, i, "group_id", "L", claims, serial, people, city, year) for i, g in enumerate(reg.legit)],
+        "rings": [_entry(g, i, "ring_id", "P", by_tag.get(g.tag, _NONE), claims, serial, people, city, year)
+                  for i, g in enumerate(reg.rings)],
+        "legit_groups": [_entry(g, i, "group_id", "L", by_tag.get(g.tag, _NONE), claims, serial, people, city, year)
+                         for i, g in enumerate(reg.legit)],
     }
     # the map, for whoever wants distances from a patient's district (not part of the input)
     districts = out_dir / "districts.csv"
@@ -124,8 +127,25 @@ def generate(out_dir, patients: int = 20000, seed: int = 7, fmt: str = "csv", ye
     }
 
 
-def _entry(g: Group, i: int, id_key: str, prefix: str, claims: Claims, serial: np.ndarray, people, city, year: int) -> dict:
-    mine = np.flatnonzero(claims.tag == g.tag)
+_NONE = np.array([], np.int64)
+
+
+def _rows_by_tag(tag: np.ndarray) -> dict[int, np.ndarray]:
+    """Each group tag -> the rows carrying it, ascending; ordinary claims (``NORMAL``) left out.
+
+    One stable sort for every group: a scan of all claims per group took 15 s of a 15M-claim city.
+
+    >>> {k: v.tolist() for k, v in _rows_by_tag(np.array([-1, 3, -2, 3, -1, -2])).items()}
+    {-2: [2, 5], 3: [1, 3]}
+    """
+    rows = np.flatnonzero(tag != NORMAL)
+    rows = rows[np.argsort(tag[rows], kind="stable")]
+    keys, starts = np.unique(tag[rows], return_index=True)
+    return {int(k): part for k, part in zip(keys, np.split(rows, starts[1:]))}
+
+
+def _entry(g: Group, i: int, id_key: str, prefix: str, mine: np.ndarray, claims: Claims, serial: np.ndarray,
+           people, city, year: int) -> dict:
     s = np.sort(serial[mine])
     p = claim_id_prefix(year)
     days = claims.t[mine] // 86_400

@@ -55,9 +55,19 @@ class Registry:
              exclude: np.ndarray | None = None) -> np.ndarray:
         """Up to k distinct people not yet in any group nor in ``exclude``, drawn from
         ``candidates`` (default: everyone)."""
-        pool = np.flatnonzero(~self.used) if candidates is None else candidates[~self.used[candidates]]
         if exclude is not None and len(exclude):
-            pool = np.setdiff1d(pool, exclude)
+            # The free candidates minus ``exclude``, sorted and distinct as np.setdiff1d gives them,
+            # by a mask over everyone: setdiff1d sorted millions of candidates on every call (31 s of
+            # a 15M-claim city's 103 s).
+            keep = ~self.used
+            if candidates is not None:
+                keep = np.zeros_like(keep)
+                keep[candidates] = ~self.used[candidates]
+            exclude = np.asarray(exclude, dtype=np.int64)
+            keep[exclude[(exclude >= 0) & (exclude < len(keep))]] = False
+            pool = np.flatnonzero(keep)
+        else:
+            pool = np.flatnonzero(~self.used) if candidates is None else candidates[~self.used[candidates]]
         if len(pool) == 0:
             return pool
         return rng.choice(pool, size=min(k, len(pool)), replace=False)
