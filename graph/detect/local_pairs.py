@@ -226,8 +226,13 @@ def _recount_days(focus: Focus, groups, entity, when0, where0, new: np.ndarray) 
     all their claims (a new claim can only add days to its own entity)."""
     f, old = focus.frame, focus.days
     E = np.unique(entity[new]).astype(np.int64)
+    # one flag per entity code: a lookup per row instead of np.isin over a city's day counts
+    n_codes = max(len(old["degree"]), int(E.max()) + 1 if len(E) else 0, len(f.labels[focus.kind]),
+                  int(old["place_e"].max()) + 1 if len(old.get("place_e", ())) else 0)
+    recounted = np.zeros(n_codes + 1, dtype=bool)
+    recounted[E] = True
     mine = _valid(groups, entity, f.rows_of(focus.kind, E))
-    mine = mine[np.isin(entity[mine], E)]
+    mine = mine[recounted[entity[mine]]]
     te, tw, tp = entity[mine].astype(np.int64), when0[mine].astype(np.int64), where0[mine].astype(np.int64)
     ye, ydeg = _distinct_counts(te, tw)
     n = max(len(old["degree"]), int(E.max()) + 1 if len(E) else 0, len(f.labels[focus.kind]))
@@ -238,14 +243,14 @@ def _recount_days(focus: Focus, groups, entity, when0, where0, new: np.ndarray) 
     if "place_e" in old:
         n_p = int(tp.max()) + 1 if len(tp) else 1
         pk, pc = _distinct_counts(te * n_p + tp, tw)
-        stay = ~np.isin(old["place_e"], E)
+        stay = ~recounted[old["place_e"]]
         pe, pp, cnt = old["place_e"][stay], old["place_p"][stay], old["place_count"][stay]
         # both parts sorted by (entity, place): the recounted ones go in where they belong
         n_key = max(n_p, int(pp.max()) + 1 if len(pp) else 1)
         at = np.searchsorted(pe * n_key + pp, (pk // n_p) * n_key + pk % n_p)
-        days.update({"place_e": np.insert(pe, at, pk // n_p).astype(np.int64),
-                     "place_p": np.insert(pp, at, pk % n_p).astype(np.int64),
-                     "place_count": np.insert(cnt, at, pc).astype(np.int64)})
+        days.update({"place_e": np.insert(pe, at, pk // n_p).astype(np.int64, copy=False),
+                     "place_p": np.insert(pp, at, pk % n_p).astype(np.int64, copy=False),
+                     "place_count": np.insert(cnt, at, pc).astype(np.int64, copy=False)})
     return days
 
 
