@@ -28,7 +28,6 @@ arrive at the counter together evening after evening; a drawer of collected card
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from graph.detect.candidate import Candidate, evidence, money
 from graph.detect.frame import log10_poisson_sf
@@ -79,39 +78,41 @@ def _refresh(memo, c: Candidate) -> Candidate:
     return c
 
 
-def _chains(f, rows, op, gap):
+def _where(d: dict, keep: np.ndarray) -> dict:
+    """The rows of a column dict (``_chains``, ``_chain_stats``) where ``keep`` holds."""
+    return {k: v[keep] for k, v in d.items()}
+
+
+def _chains(f, rows, op, gap) -> dict:
     """Split rows (sorted by counter and time) into chains: same institution and operator, no
-    pause longer than ``gap`` minutes. Returns a DataFrame with one row per claim and its chain."""
+    pause longer than ``gap`` minutes. Returns columns (row, i, o, t, card, chain, day), one
+    entry per claim: numpy arrays, not a DataFrame (built per cluster and per counter, pandas'
+    construction and filtering were most of card bursts' describing)."""
     rows = np.asarray(rows)
     i, o, t = f.institution[rows], op[rows], f.minute[rows]
     order = np.lexsort((rows, t, o, i))  # by counter, time, row (rows are distinct: a total order)
     rows, i, o, t = rows[order], i[order], o[order], t[order]
     new = np.r_[True, (i[1:] != i[:-1]) | (o[1:] != o[:-1]) | (t[1:] - t[:-1] > gap)] if len(rows) else np.zeros(0, bool)
-    return pd.DataFrame({"row": rows, "i": i, "o": o, "t": t, "card": f.card[rows], "chain": np.cumsum(new),
-                         "day": f.day[rows]})
+    return {"row": rows, "i": i, "o": o, "t": t, "card": f.card[rows], "chain": np.cumsum(new), "day": f.day[rows]}
 
 
-def _chain_stats(d: pd.DataFrame) -> pd.DataFrame:
-    """Per chain (index ``chain``): its counter (i, o), first day, distinct cards, first and
-    last minute. A chain is a run of ``d`` (sorted by counter and time), so these are read off
-    the run bounds instead of a groupby per cluster."""
-    chain = d.chain.to_numpy()
+def _chain_stats(d: dict) -> dict:
+    """Per chain (``chain``, ascending): its counter (i, o), first day, distinct cards, first
+    and last minute. A chain is a run of ``d`` (sorted by counter and time), so these are read
+    off the run bounds instead of a groupby per cluster."""
+    chain = d["chain"]
     if len(chain) == 0:
-        empty = {c: pd.Series([], dtype=d[c].dtype) for c in ("i", "o", "day")}
-        empty.update({"cards": pd.Series([], dtype=np.int64), "first": pd.Series([], dtype=d.t.dtype),
-                      "last": pd.Series([], dtype=d.t.dtype)})
-        return pd.DataFrame(empty, index=pd.Index([], dtype=chain.dtype, name="chain"))
+        return {"chain": chain, "i": d["i"], "o": d["o"], "day": d["day"], "cards": np.zeros(0, dtype=np.int64),
+                "first": d["t"], "last": d["t"]}
     start = np.flatnonzero(np.r_[True, chain[1:] != chain[:-1]])
     end = np.r_[start[1:], len(chain)] - 1
-    card = d.card.to_numpy()
-    by = np.lexsort((card, chain))
-    cc, ck = chain[by], card[by]
+    by = np.lexsort((d["card"], chain))
+    cc, ck = chain[by], d["card"][by]
     distinct = np.r_[True, (cc[1:] != cc[:-1]) | (ck[1:] != ck[:-1])]
-    t = d.t.to_numpy()
-    return pd.DataFrame({"i": d.i.to_numpy()[start], "o": d.o.to_numpy()[start], "day": d.day.to_numpy()[start],
-                         "cards": np.bincount(np.cumsum(np.r_[True, cc[1:] != cc[:-1]]) - 1, weights=distinct).astype(np.int64),
-                         "first": t[start], "last": t[end]},
-                        index=pd.Index(chain[start], name="chain"))
+    t = d["t"]
+    return {"chain": chain[start], "i": d["i"][start], "o": d["o"][start], "day": d["day"][start],
+            "cards": np.bincount(np.cumsum(np.r_[True, cc[1:] != cc[:-1]]) - 1, weights=distinct).astype(np.int64),
+            "first": t[start], "last": t[end]}
 
 
 def _bursts(f, cards, op, pairs, max_span, min_burst, min_days, min_cards, gap: int = 30):
@@ -119,18 +120,18 @@ def _bursts(f, cards, op, pairs, max_span, min_burst, min_days, min_cards, gap: 
     # (a customer who came in the morning of a burst day is not part of the evening's burst)
     d = _chains(f, f.rows_of("card", cards), op, gap)
     stats = _chain_stats(d)
-    stats = stats[(stats.cards >= min_burst) & (stats["last"] - stats["first"] <= max_span)]
-    if stats.empty:
+    stats = _where(stats, (stats["cards"] >= min_burst) & (stats["last"] - stats["first"] <= max_span))
+    if not len(stats["chain"]):
         return []
     # every counter (institution, operator) with bursts on enough days is examined on its own:
     # one cluster of cards can hold two schemes, or a scheme and a nursing home's round
     # counters (one int64 key for (i, o), ordered as (i, o) are) with bursts on min_days days,
     # most cards first; ties in (i, o) order (a stable sort, as pandas' mergesort descending)
-    o = stats.o.to_numpy().astype(np.int64)
+    o = stats["o"].astype(np.int64)
     width = int(o.max()) + 2  # operator codes are >= -1
-    counter = stats.i.to_numpy().astype(np.int64) * width + (o + 1)
-    keys, days = distinct_counts(counter, stats.day.to_numpy())
-    _, cards = group_sums(counter, stats.cards.to_numpy())
+    counter = stats["i"].astype(np.int64) * width + (o + 1)
+    keys, days = distinct_counts(counter, stats["day"])
+    _, cards = group_sums(counter, stats["cards"])
     keys, cards = keys[days >= min_days], cards[days >= min_days]
     out = []
     for key in keys[np.lexsort((keys, -cards))]:
@@ -142,32 +143,31 @@ def _bursts(f, cards, op, pairs, max_span, min_burst, min_days, min_cards, gap: 
 
 
 def _counter(f, d, stats, inst, oper, op, pairs, max_span, min_burst, min_days, min_cards, gap):
-    at = stats[(stats.i == inst) & (stats.o == oper)]
+    at = stats["chain"][(stats["i"] == inst) & (stats["o"] == oper)]
     # the core: cards swiped in bursts there on at least two days; regulars linked in by chance drop out
-    mine = np.isin(d.chain.to_numpy(), at.index.to_numpy())
-    cards, days = distinct_counts(d.card.to_numpy()[mine], d.day.to_numpy()[mine])
+    mine = np.isin(d["chain"], at)
+    cards, days = distinct_counts(d["card"][mine], d["day"][mine])
     core = cards[days >= 2]
     if len(core) < min_cards:
         return None
     d = _chains(f, f.rows_of("card", core), op, gap)
-    d = d[(d.i == inst) & (d.o == oper)]
-    stats = _chain_stats(d)[["day", "cards", "first", "last"]]
+    d = _where(d, (d["i"] == inst) & (d["o"] == oper))
+    stats = _chain_stats(d)
     need = max(min_burst, int(np.ceil(0.3 * len(core))))
-    b = stats[(stats.cards >= need) & (stats["last"] - stats["first"] <= max_span)]
-    n_days = int(b.day.nunique())
+    b = _where(stats, (stats["cards"] >= need) & (stats["last"] - stats["first"] <= max_span))
+    n_days = len(np.unique(b["day"]))
     if n_days < min_days:
         return None
-    brows = np.sort(d.row.to_numpy()[d.chain.isin(b.index).to_numpy()])
+    brows = np.sort(d["row"][np.isin(d["chain"], b["chain"])])
     used = np.unique(f.card[brows])
     if len(used) < 3:
         return None
-    b = b.assign(span=b["last"] - b["first"]).set_index("day")
     minute_of_day = f.minute[brows] % 1440
     after = (minute_of_day < AFTER_HOURS[0]) | (minute_of_day >= AFTER_HOURS[1])
     amounts = f.fund[brows]
     cv = float(np.std(amounts) / np.mean(amounts)) if np.mean(amounts) > 0 else 1.0
-    span = int(b.span.max())
-    first, last = f.date(b.index.min()), f.date(b.index.max())
+    span = int((b["last"] - b["first"]).max())
+    first, last = f.date(b["day"].min()), f.date(b["day"].max())
     op_label = f.labels["operator"][oper] if op is f.operator else "?"  # op: zeros when no claim names one
     inst_label = f.labels["institution"][inst]
     ev = [evidence(
