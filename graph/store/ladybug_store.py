@@ -81,6 +81,7 @@ _ANCHORED = {"edge_claims": False, "registered_edges_among": False, "neighbour_e
 _TIME_COLUMNS = frozenset({"settled_at", "first", "last"})
 _TIME_PARAMS = frozenset({"since", "until"})
 _ISO_FORMAT = "%Y-%m-%dT%H:%M:%S"
+_EARLIEST = "0001-01-01T00:00:00"  # completes a shortened window bound (see _param_time)
 
 
 def _buffer_pool() -> int:
@@ -756,14 +757,19 @@ def _minus(ids: pa.Array, drop: pa.Array) -> pa.Array:
 def _param_time(value):
     """A window bound (ISO text, as :func:`graph.store.frames.iso_time` gives) as a datetime.
 
-    The open lower bound ``0000-01-01T00:00:00`` has no year 0 in Python: it becomes the earliest
-    datetime, which every stored time follows as well.
+    The other engines compare the bound as text, so a shorter bound (``"2024-03"``, ``"9999"``)
+    sorts before every time it begins: it becomes the earliest time it begins. Year 0 (the open
+    lower bound ``0000-01-01T00:00:00``) is not a Python year: it becomes the earliest datetime.
+
+    >>> _param_time("2024-03-01T09:30:00"), _param_time("2024-03"), _param_time("0000-01-01T00:00:00")
+    (datetime.datetime(2024, 3, 1, 9, 30), datetime.datetime(2024, 3, 1, 0, 0), datetime.datetime(1, 1, 1, 0, 0))
     """
     if not isinstance(value, str):
         return value
-    if value.startswith("0000-"):
+    text = value.replace(" ", "T", 1)
+    if text.startswith("0000"):
         return datetime.min
-    return datetime.fromisoformat(value)
+    return datetime.fromisoformat(text + _EARLIEST[len(text):])
 
 
 def _stored_times(table: pa.Table) -> pa.Table:
