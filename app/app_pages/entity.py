@@ -114,4 +114,4 @@ with tabs[2]:
 # so asking for it answers at once. Raw ids only (a restricted role's person ids are tokens the
 # store does not know); nothing is shown or recorded until the user asks for it.
 if hops == 1 and since is None and until is None and (guard.identity or etype not in ("patient", "card")):
-    storecache.prefetch(ws, etype, summary.node.id, hops=2, max_nodes=cap, since=None, until=None)
+    storecache.prefetch_in_background(ws, etype, summary.node.id, hops=2, max_nodes=cap, since=None, until=None)

@@ -37,7 +37,7 @@ import copy
 import threading
 from collections import OrderedDict
 
-__all__ = ["CachingStore", "opener", "prefetch", "data_key"]
+__all__ = ["CachingStore", "opener", "prefetch", "prefetch_in_background", "data_key"]
 
 _CACHED = ("summary", "neighbourhood", "claims_of")
 _MAX_ENTRIES = 256
@@ -152,10 +152,29 @@ def opener(ws):
     return open_cached
 
 
-def prefetch(ws, type: str, id: str, **kwargs) -> None:
+def prefetch(ws, type: str, id: str, *, open_store=None, **kwargs) -> None:
     """Read a neighbourhood into the cache (raw id, as the store knows it); nothing is returned."""
-    store = opener(ws)()
+    store = (open_store or opener(ws))()
     try:
         store.neighbourhood(type, id, **kwargs)
     finally:
         store.close()
+
+
+def prefetch_in_background(ws, type: str, id: str, **kwargs) -> threading.Thread:
+    """:func:`prefetch` on a thread, so the page's run ends as soon as it is drawn.
+
+    Run inside the page, a city-year's 2-hop read (about a second) kept the run going and any
+    click waited for it. A click that needs the same neighbourhood meanwhile waits for this read
+    (the cache's pending reads) instead of reading it a second time. A failure is left to that
+    read, which tries again and shows the error.
+    """
+    def run():
+        try:
+            prefetch(ws, type, id, **kwargs)
+        except Exception:
+            pass
+
+    thread = threading.Thread(target=run, name="ringtrace-prefetch", daemon=True)
+    thread.start()
+    return thread

@@ -153,3 +153,30 @@ def test_bulk_answers_are_not_kept(ws):
     for _ in range(2):
         s.claims_of(["n"], limit=2_000)
     assert raw.calls == 3
+
+
+def test_a_background_prefetch_is_waited_for_not_read_twice(ws):
+    """The entity page prefetches the next hop on a thread; a click meanwhile gets that read."""
+    raw = CountingStore(delay=0.3)
+    thread = storecache.prefetch_in_background(
+        ws, "card", "C1", open_store=lambda: storecache.CachingStore(ws, raw), hops=2, max_nodes=200)
+    time.sleep(0.05)  # the prefetch's read is under way
+    assert thread.is_alive()
+    page = CountingStore()  # the page's own store: must not be read
+    got = storecache.CachingStore(ws, page).neighbourhood("card", "C1", hops=2, max_nodes=200)
+    thread.join(5)
+    assert got == {"nodes": ["card:C1"], "hops": 2, "max_nodes": 200}
+    assert raw.calls == 1 and raw.closed and page.calls == 0
+
+
+def test_a_failed_background_prefetch_leaves_the_read_to_the_page(ws):
+    class Broken(CountingStore):
+        def neighbourhood(self, *a, **k):
+            raise RuntimeError("store went away")
+
+    thread = storecache.prefetch_in_background(
+        ws, "card", "C1", open_store=lambda: storecache.CachingStore(ws, Broken()), hops=2, max_nodes=200)
+    thread.join(5)
+    page = CountingStore()
+    assert storecache.CachingStore(ws, page).neighbourhood("card", "C1", hops=2, max_nodes=200)["hops"] == 2
+    assert page.calls == 1
