@@ -166,8 +166,7 @@ def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def shared_identifiers(f, min_shared: int = 6) -> list[Candidate]:
-    """Weakly connected components of patients linked by a shared phone, address or card; in a
-    daily increment only the components with a new claim are described again."""
+    """Weakly connected components of patients linked by a shared phone, address or card."""
     m = len(f.p_phone)
     if m == 0:
         return []
@@ -208,18 +207,9 @@ def shared_identifiers(f, min_shared: int = 6) -> list[Candidate]:
     by = np.argsort(lcomp, kind="stable")
     lp, lnode, lkind = lp[by], lnode[by], lkind[by]
     link_start = np.searchsorted(lcomp[by], np.arange(len(people_per) + 1))
-    # a daily increment (graph.detect.memo) keeps a component's description while none of its
-    # people has a new claim: it reads only their claims and reference rows, and a new claim
-    # that links someone else in changes the component's people, hence its key
-    memo = memo_for(f, "communities")
     out = []
     for c in chosen:
         people = people_order[people_start[c]:people_start[c + 1]]
-        kept = memo.get("patient", people, space="shared") if memo else None
-        if kept is not None:
-            out += [memo.decode(d) for d in kept]
-            memo.put("patient", people, kept, described=False, space="shared")
-            continue
         lo, hi = link_start[c], link_start[c + 1]
         mp, mnode, mkind = lp[lo:hi], lnode[lo:hi], lkind[lo:hi]
         card_nodes = mnode[mkind == CARD]
@@ -243,9 +233,6 @@ def shared_identifiers(f, min_shared: int = 6) -> list[Candidate]:
             r = rows[np.isin(f.card[rows], cards)]
             ev.append(evidence(f, f"{len(cards)} 张医保卡被多名参保人使用", f"{len(cards)} cards used under several insured people's ids", r, "identity"))
         strength = 0.35 + 0.25 * bool(len(card_nodes))
-        found = Candidate.from_rows(f, "community", "shared_identifiers", rows, patients=people, evidence=ev,
-                                    strength=strength, synchrony=0.0, repeats=int(len(np.unique(f.day[rows]))))
-        if memo:
-            memo.put("patient", people, [memo.encode(found)], space="shared")
-        out.append(found)
+        out.append(Candidate.from_rows(f, "community", "shared_identifiers", rows, patients=people, evidence=ev,
+                                       strength=strength, synchrony=0.0, repeats=int(len(np.unique(f.day[rows])))))
     return out
