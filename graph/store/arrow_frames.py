@@ -2,7 +2,7 @@
 
 :mod:`graph.store.frames` builds the rows in pandas with Python strings, which at a city-year
 (15M claims) costs tens of GiB and minutes. Here the analytic Parquet columns stay Arrow
-columns end to end: times become ISO strings with ``pyarrow.compute.strftime``, edges are
+columns end to end: times become ISO strings by Arrow's cast, edges are
 aggregated with Arrow's hash ``group_by``, and the store copies the tables as they are.
 Input already in pandas (tests, benchmarks, small loads) goes through the pandas functions
 first, so both paths give the same rows (checked by ``tests/graph/store/test_arrow_frames.py``).
