@@ -108,6 +108,7 @@ def _seen_recently(key: tuple, now: float) -> bool:
 _rings_cache: OrderedDict[tuple, list] = OrderedDict()
 _raw_index: OrderedDict[tuple, dict] = OrderedDict()  # rings.json version -> ring id -> Ring
 _rings_lock = threading.Lock()
+_parse_lock = threading.Lock()  # held while a rings file is parsed (see _ring_index)
 
 
 def _ring_index(path: Path) -> dict | None:
@@ -124,14 +125,21 @@ def _ring_index(path: Path) -> dict | None:
     key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
     with _rings_lock:
         index = _raw_index.get(key)
-    if index is None:
-        from graph.detect.ring import read_rings_json
-
-        index = {r.ring_id: r for r in read_rings_json(path)}
+    if index is not None:
+        return index
+    # One parse per file version: the queue asking while the login's warm-up parses waits for
+    # that parse instead of running a second one beside it (two 1-second parses sharing a core).
+    with _parse_lock:
         with _rings_lock:
-            _raw_index[key] = index
-            while len(_raw_index) > 2:
-                _raw_index.popitem(last=False)
+            index = _raw_index.get(key)
+        if index is None:
+            from graph.detect.ring import read_rings_json
+
+            index = {r.ring_id: r for r in read_rings_json(path)}
+            with _rings_lock:
+                _raw_index[key] = index
+                while len(_raw_index) > 2:
+                    _raw_index.popitem(last=False)
     return index
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from access.audit import entries, verify
-from access.guard import Guard, SessionExpired
+from access.guard import Guard, SessionExpired, warm_rings
 from access.sessions import Session
 from access.users import User
 from access.validate import BadParameter, is_token
@@ -256,6 +256,35 @@ def test_one_ring_comes_from_the_newest_rings_file_and_each_caller_gets_a_copy(f
     st = fresh_ws.rings_json.stat()
     os.utime(fresh_ws.rings_json, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
     assert g.ring(rings[0].ring_id).score == 0.123
+
+
+def test_the_rings_file_is_parsed_once_by_callers_at_the_same_moment(fresh_ws, city, monkeypatch):
+    """The login's warm-up and the queue ask for the rings together: one parse, not two side by side."""
+    import threading
+    import time
+
+    from graph.detect import ring as ring_mod
+    from graph.detect.ring import write_rings_json
+
+    write_rings_json(city.rings(), fresh_ws.rings_json)
+    parses = []
+    real = ring_mod.read_rings_json
+
+    def slow_read(path):
+        parses.append(path)
+        time.sleep(0.3)
+        return real(path)
+
+    monkeypatch.setattr(ring_mod, "read_rings_json", slow_read)
+    got = []
+    callers = [threading.Thread(target=lambda: got.append(len(Guard(fresh_ws, User("wang", "investigator")).rings())))
+               for _ in range(3)]
+    callers.append(threading.Thread(target=lambda: warm_rings(fresh_ws)))
+    for t in callers:
+        t.start()
+    for t in callers:
+        t.join(10)
+    assert got == [2, 2, 2] and len(parses) == 1
 
 
 def test_fields_a_detector_adds_later_are_scrubbed(fresh_ws, city):
