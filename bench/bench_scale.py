@@ -24,6 +24,11 @@ Stages:
   per ring (the entity page's store query). Its peak memory is the app server's.
 * ``browser`` (when Chromium and Playwright are there, unless ``--no-browser``):
   ``bench/bench_app.py --reuse WS --rings N``, the ring page ready in a real browser.
+* ``day`` (unless ``--no-day``): the next morning's run on that workspace. The city's last
+  settlement day again, one day later, under new claim ids (its people, places and rings are
+  the city's own, so it touches what a real day touches), written as a CSV export;
+  ``ringtrace ingest DAY.csv`` then ``ringtrace detect`` (an increment), against the full
+  ingest + detect above.
 
 Writes ``docs/bench/scale.json`` and ``docs/bench/scale.png``; prints the table with the
 machine (cores, memory, CPU model, Python) and the load average before and after. Asserts
@@ -51,7 +56,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 __all__ = ["parse_sizes", "size_label", "patients_for", "machine", "run_stage", "format_table", "plot",
-           "end_to_end", "BUDGET_S", "BUDGET_GIB", "APP_BUDGET_S"]
+           "end_to_end", "next_day_file", "day_ratio", "BUDGET_S", "BUDGET_GIB", "APP_BUDGET_S"]
 
 BUDGET_S = 15 * 60  # the issue: a city-year end to end in 15 minutes ...
 BUDGET_GIB = 12.0   # ... with peak memory at most 12 GiB
@@ -238,6 +243,69 @@ def end_to_end(stages: dict) -> dict | None:
     return {"wall_s": round(wall, 2), "peak_gib": peak, "within_budget": wall <= BUDGET_S and peak <= BUDGET_GIB}
 
 
+def next_day_file(city: Path, out: Path) -> tuple[Path, int]:
+    """The city's last settlement day again, one day later, with new claim ids, as ``out/day-DATE.csv``.
+
+    >>> import tempfile, pandas as pd
+    >>> d = Path(tempfile.mkdtemp()); (d / "input").mkdir()
+    >>> pd.DataFrame({"claim_id": ["C1", "C2", "C3"], "settled_at": ["2024-12-30 08:00:00", "2024-12-31 09:30:00",
+    ...               "2024-12-31 23:59:59"], "admitted_on": ["", "2024-12-29", ""]}).to_csv(d / "input" / "claims.csv", index=False)
+    >>> path, n = next_day_file(d, d / "day")
+    >>> path.name, n
+    ('day-2025-01-01.csv', 2)
+    >>> pd.read_csv(path, dtype=str, keep_default_na=False).values.tolist()
+    [['DAYC2', '2025-01-01 09:30:00', '2024-12-30'], ['DAYC3', '2025-01-01 23:59:59', '']]
+    """
+    import pandas as pd
+    import pyarrow.compute as pc
+
+    src = next((city / "input").glob("claims.*"))
+    if src.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        table = pq.read_table(src)
+        text = pc.cast(table["settled_at"], pa_string())
+    else:
+        from pyarrow import csv as pacsv
+
+        table = pacsv.read_csv(src, convert_options=pacsv.ConvertOptions(
+            column_types={"settled_at": pa_string(), "claim_id": pa_string()}))
+        text = table["settled_at"]
+    last = pc.max(text).as_py()[:10]  # ISO text sorts as time
+    day = table.filter(pc.starts_with(text, last)).to_pandas()
+    for col in ("settled_at", "admitted_on", "discharged_on"):
+        if col not in day:
+            continue
+        v = pd.to_datetime(day[col].replace("", None), errors="coerce") + pd.Timedelta(days=1)  # a stay moves with it
+        day[col] = v.dt.strftime("%Y-%m-%d %H:%M:%S" if col == "settled_at" else "%Y-%m-%d").fillna("")
+    day["claim_id"] = "DAY" + day["claim_id"].astype(str)
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"day-{(pd.Timestamp(last) + pd.Timedelta(days=1)).date()}.csv"
+    day.to_csv(path, index=False)
+    return path, len(day)
+
+
+def pa_string():
+    import pyarrow as pa
+
+    return pa.string()
+
+
+def day_ratio(stages: dict) -> dict | None:
+    """The next day's ingest + detect against the full ingest + detect (None if any is missing).
+
+    >>> day_ratio({"ingest": {"wall_s": 100, "rc": 0}, "detect": {"wall_s": 100, "rc": 0},
+    ...            "day.ingest": {"wall_s": 5, "rc": 0}, "day.detect": {"wall_s": 15, "rc": 0}})
+    {'day_s': 20, 'full_s': 200, 'ratio': 0.1}
+    """
+    keys = ("ingest", "detect", "day.ingest", "day.detect")
+    if any(stages.get(k, {}).get("rc") != 0 for k in keys):
+        return None
+    day = stages["day.ingest"]["wall_s"] + stages["day.detect"]["wall_s"]
+    full = stages["ingest"]["wall_s"] + stages["detect"]["wall_s"]
+    return {"day_s": round(day, 2), "full_s": round(full, 2), "ratio": round(day / full, 3)}
+
+
 # --- the app stage (runs in its own process: --app-child) -------------------------------------
 def _quiet_streamlit() -> None:
     import logging
@@ -377,12 +445,26 @@ def bench_size(claims: int, args, work: Path) -> dict:
             if m:
                 r["first_ring_s"] = float(m.group(1))
             stages["browser"] = r
+    if args.day and stages.get("detect", {}).get("rc") == 0:
+        day, n_day = next_day_file(city, work / f"day-{label}")
+        print(f"[{label}] next day: ingest {n_day:,} claims, detect ...", flush=True)
+        r = run_stage(rt + ["--home", str(ws), "ingest", str(day), "--json", "--no-progress"],
+                      logs / f"day-ingest-{label}.log", env)
+        m = re.search(r"^\{.*\}\s*\Z", r["out"], re.S | re.M)
+        if r["rc"] == 0 and m:
+            r["seconds"] = json.loads(m.group(0)).get("seconds")
+        r["claims"] = n_day
+        stages["day.ingest"] = r
+        r = run_stage(rt + ["--home", str(ws), "detect", "--top", "0"], logs / f"day-detect-{label}.log", env)
+        m = re.search(r"^(增量计算.*)$", r["out"], re.M)  # the line saying it ran as an increment, and on what
+        r["increment"] = m.group(1) if m else None
+        stages["day.detect"] = r
     for s in stages.values():
         out = s.pop("out", None)
         if s.get("rc") not in (0, None) and out:
             s["error_tail"] = out[-2000:]
     result = {"size": label, "claims": n, "patients": int(truth["patients"]), "stages": stages,
-              "end_to_end": end_to_end(stages)}
+              "end_to_end": end_to_end(stages), "next_day": day_ratio(stages)}
     if not args.keep:
         shutil.rmtree(ws, ignore_errors=True)
         if not args.reuse_cities:
@@ -465,6 +547,28 @@ def format_table(doc: dict) -> str:
                 f"max {b['ring_ready']['max_s']:.2f} s")
 
     lines.append("| browser (bench_app) | " + " | ".join(browser(r) for r in runs) + " |")
+
+    def day(r, key):
+        d = r["stages"].get(key)
+        if not d:
+            return "—"
+        if d.get("rc") != 0:
+            return f"FAILED (exit {d.get('rc')})"
+        txt = f"{d['wall_s']:.1f} s, {d.get('peak_gib', 0):.2f} GiB"
+        if key == "day.ingest":
+            secs = d.get("seconds") or {}
+            txt = f"{d.get('claims', 0):,} claims: " + txt + (
+                f" (analytic {secs['analytic']:.1f} s, graph {secs['graph']:.1f} s)" if secs else "")
+        elif not d.get("increment"):
+            txt += " (ran in full)"
+        return txt
+
+    if any(r["stages"].get("day.ingest") for r in runs):
+        lines.append("| next day: ingest | " + " | ".join(day(r, "day.ingest") for r in runs) + " |")
+        lines.append("| next day: detect (increment) | " + " | ".join(day(r, "day.detect") for r in runs) + " |")
+        lines.append("| next day / full ingest+detect | " + " | ".join(
+            (f"**{r['next_day']['ratio']:.2f}** ({r['next_day']['day_s']:.0f} s / {r['next_day']['full_s']:.0f} s)"
+             if r.get("next_day") else "—") for r in runs) + " |")
     lines.append("| load average after | " + " | ".join(
         f"{r['load_avg_after'][0]:.1f}" if r.get("load_avg_after") else "—" for r in runs) + " |")
     return "\n".join(lines)
@@ -551,6 +655,8 @@ def main(argv=None) -> int:
                     help="with --keep and --merge: where KEEP/ws-<size> holds a committed analytic copy, keep the "
                          "ingest figures scale.json has for that size and measure detect and the app only")
     ap.add_argument("--no-browser", dest="browser", action="store_false", help="skip bench_app.py in Chromium")
+    ap.add_argument("--no-day", dest="day", action="store_false",
+                    help="skip the next day's ingest and detect (an increment) on each workspace")
     ap.add_argument("--out", default=str(ROOT / "docs" / "bench"), help="where scale.json and scale.png go")
     ap.add_argument("--app-child", metavar="WS", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)

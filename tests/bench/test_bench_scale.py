@@ -63,6 +63,21 @@ def test_table_names_the_machine_and_every_stage():
     assert "FAILED (exit 137)" in failed and "within" not in failed
 
 
+def test_table_shows_the_next_day_against_the_full_run():
+    doc = _doc()
+    run = doc["runs"][0]
+    run["stages"]["day.ingest"] = {"wall_s": 4.0, "peak_gib": 0.5, "rc": 0, "claims": 3_300,
+                                   "seconds": {"analytic": 0.4, "graph": 2.5}}
+    run["stages"]["day.detect"] = {"wall_s": 6.0, "peak_gib": 0.6, "rc": 0, "increment": "增量计算:…"}
+    run["next_day"] = bs.day_ratio(run["stages"])
+    doc["runs"][1]["stages"]["day.detect"] = {"wall_s": 50.0, "peak_gib": 2.0, "rc": 0, "increment": None}
+    text = bs.format_table(doc)
+    assert "| next day: ingest | 3,300 claims: 4.0 s, 0.50 GiB (analytic 0.4 s, graph 2.5 s) | — |" in text
+    assert "| next day: detect (increment) | 6.0 s, 0.60 GiB | 50.0 s, 2.00 GiB (ran in full) |" in text
+    assert "| next day / full ingest+detect | **0.20** (10 s / 50 s) | — |" in text
+    assert "next day" not in bs.format_table(_doc())  # no rows when no run measured one
+
+
 def test_plot_writes_a_png(tmp_path):
     out = tmp_path / "docs" / "scale.png"
     bs.plot(_doc(), out)
