@@ -2,8 +2,12 @@
 // (k_a, k_b, k_claims, k_fund_amount, k_total_amount, k_first, k_last). LadybugDB only: LOAD FROM
 // joins the table with one scan, where UNWIND of a list of maps with MATCH … MERGE took 27 s per
 // thousand rows; missing edges are bulk-copied by the caller, never created here.
+// The rows find their `a` nodes by id first and only those nodes' edges are read: the whole
+// pattern in one MATCH scanned every edge of the kind (61 pairs at 5M claims 0.75 s -> 0.01 s;
+// 30,000 pairs 0.86 -> 0.20 s).
 LOAD FROM $rows
-MATCH (a:Doctor)-[e:WORKS_AT]->(b:Institution) WHERE a.id = k_a AND b.id = k_b
+MATCH (a:Doctor) WHERE a.id = k_a
+MATCH (a)-[e:WORKS_AT]->(b:Institution) WHERE b.id = k_b
 SET e.claims = e.claims + k_claims,
     e.fund_amount = e.fund_amount + k_fund_amount,
     e.total_amount = e.total_amount + k_total_amount,
