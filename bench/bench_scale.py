@@ -244,17 +244,21 @@ def end_to_end(stages: dict) -> dict | None:
 
 
 def next_day_file(city: Path, out: Path) -> tuple[Path, int]:
-    """The city's last settlement day again, one day later, with new claim ids, as ``out/day-DATE.csv``.
+    """The city's last full settlement day again, one day later, with new claim ids, as ``out/day-DATE.csv``.
+
+    A full day holds more than half the median day's claims (the year's tail of late settlements
+    does not count).
 
     >>> import tempfile, pandas as pd
     >>> d = Path(tempfile.mkdtemp()); (d / "input").mkdir()
-    >>> pd.DataFrame({"claim_id": ["C1", "C2", "C3"], "settled_at": ["2024-12-30 08:00:00", "2024-12-31 09:30:00",
-    ...               "2024-12-31 23:59:59"], "admitted_on": ["", "2024-12-29", ""]}).to_csv(d / "input" / "claims.csv", index=False)
+    >>> pd.DataFrame({"claim_id": ["C1", "C2", "C3", "C4", "C5"], "settled_at": ["2024-12-30 08:00:00",
+    ...               "2024-12-30 10:00:00", "2024-12-31 09:30:00", "2024-12-31 23:59:59", "2025-01-01 00:10:00"],
+    ...               "admitted_on": ["", "", "2024-12-29", "", ""]}).to_csv(d / "input" / "claims.csv", index=False)
     >>> path, n = next_day_file(d, d / "day")
     >>> path.name, n
     ('day-2025-01-01.csv', 2)
     >>> pd.read_csv(path, dtype=str, keep_default_na=False).values.tolist()
-    [['DAYC2', '2025-01-01 09:30:00', '2024-12-30'], ['DAYC3', '2025-01-01 23:59:59', '']]
+    [['DAYC3', '2025-01-01 09:30:00', '2024-12-30'], ['DAYC4', '2025-01-01 23:59:59', '']]
     """
     import pandas as pd
     import pyarrow.compute as pc
@@ -271,8 +275,14 @@ def next_day_file(city: Path, out: Path) -> tuple[Path, int]:
         table = pacsv.read_csv(src, convert_options=pacsv.ConvertOptions(
             column_types={"settled_at": pa_string(), "claim_id": pa_string()}))
         text = table["settled_at"]
-    last = pc.max(text).as_py()[:10]  # ISO text sorts as time
-    day = table.filter(pc.starts_with(text, last)).to_pandas()
+    # the last full day: a city's year ends with a few late settlements dated the next days (29
+    # claims at 1M), which would time an increment's floor, not a morning's work
+    dates = pc.utf8_slice_codeunits(text, 0, 10)
+    per_day = pc.value_counts(dates)
+    counts = per_day.field("counts").to_numpy()
+    full = [d for d, c in zip(per_day.field("values").to_pylist(), counts) if d and c > statistics.median(counts) / 2]
+    last = max(full)
+    day = table.filter(pc.equal(dates, last)).to_pandas()
     for col in ("settled_at", "admitted_on", "discharged_on"):
         if col not in day:
             continue
@@ -446,19 +456,7 @@ def bench_size(claims: int, args, work: Path) -> dict:
                 r["first_ring_s"] = float(m.group(1))
             stages["browser"] = r
     if args.day and stages.get("detect", {}).get("rc") == 0:
-        day, n_day = next_day_file(city, work / f"day-{label}")
-        print(f"[{label}] next day: ingest {n_day:,} claims, detect ...", flush=True)
-        r = run_stage(rt + ["--home", str(ws), "ingest", str(day), "--json", "--no-progress"],
-                      logs / f"day-ingest-{label}.log", env)
-        m = re.search(r"^\{.*\}\s*\Z", r["out"], re.S | re.M)
-        if r["rc"] == 0 and m:
-            r["seconds"] = json.loads(m.group(0)).get("seconds")
-        r["claims"] = n_day
-        stages["day.ingest"] = r
-        r = run_stage(rt + ["--home", str(ws), "detect", "--top", "0"], logs / f"day-detect-{label}.log", env)
-        m = re.search(r"^(增量计算.*)$", r["out"], re.M)  # the line saying it ran as an increment, and on what
-        r["increment"] = m.group(1) if m else None
-        stages["day.detect"] = r
+        stages.update(day_stages(city, ws, work, label, rt, env))
     for s in stages.values():
         out = s.pop("out", None)
         if s.get("rc") not in (0, None) and out:
@@ -470,6 +468,30 @@ def bench_size(claims: int, args, work: Path) -> dict:
         if not args.reuse_cities:
             shutil.rmtree(city, ignore_errors=True)
     return result
+
+
+def day_stages(city: Path, ws: Path, work: Path, label: str, rt: list[str], env: dict) -> dict:
+    """The next day on ``ws`` (see :func:`next_day_file`): ``ringtrace ingest DAY.csv``, then ``detect``."""
+    logs = work / "logs"
+    day, n_day = next_day_file(city, work / f"day-{label}")
+    print(f"[{label}] next day: ingest {n_day:,} claims, detect ...", flush=True)
+    out = {}
+    r = run_stage(rt + ["--home", str(ws), "ingest", str(day), "--json", "--no-progress"],
+                  logs / f"day-ingest-{label}.log", env)
+    m = re.search(r"^\{.*\}\s*\Z", r["out"], re.S | re.M)
+    if r["rc"] == 0 and m:
+        r["seconds"] = json.loads(m.group(0)).get("seconds")
+    r["claims"] = n_day
+    out["day.ingest"] = r
+    r = run_stage(rt + ["--home", str(ws), "detect", "--top", "0"], logs / f"day-detect-{label}.log", env)
+    m = re.search(r"^(增量计算.*)$", r["out"], re.M)  # the line saying it ran as an increment, and on what
+    r["increment"] = m.group(1) if m else None
+    out["day.detect"] = r
+    for s in out.values():
+        text = s.pop("out", None)
+        if s.get("rc") not in (0, None) and text:
+            s["error_tail"] = text[-2000:]
+    return out
 
 
 # --- table and plot ---------------------------------------------------------------------------
@@ -657,6 +679,9 @@ def main(argv=None) -> int:
     ap.add_argument("--no-browser", dest="browser", action="store_false", help="skip bench_app.py in Chromium")
     ap.add_argument("--no-day", dest="day", action="store_false",
                     help="skip the next day's ingest and detect (an increment) on each workspace")
+    ap.add_argument("--day-only", action="store_true",
+                    help="with --keep and --merge: only the next day on each KEEP/ws-<size> an earlier run left, "
+                         "its figures put into that size's row of scale.json")
     ap.add_argument("--out", default=str(ROOT / "docs" / "bench"), help="where scale.json and scale.png go")
     ap.add_argument("--app-child", metavar="WS", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -685,6 +710,26 @@ def main(argv=None) -> int:
         kept = [r for r in old.get("runs", []) if r["size"] not in {size_label(n) for n in sizes}]
         if old.get("machine"):
             doc["machine_earlier"] = old["machine"]  # the load may differ between the runs
+    if args.day_only:
+        if not (args.keep and args.merge):
+            ap.error("--day-only needs --keep (where the workspaces are) and --merge (where their figures are)")
+        rt = [shutil.which("ringtrace") or sys.exit("bench_scale: the ringtrace command is not on PATH")]
+        for n in sizes:
+            label = size_label(n)
+            run, ws = args.earlier.get(label), work / f"ws-{label}"
+            city = Path(args.reuse_cities) / f"city-{label}" if args.reuse_cities else work / f"city-{label}"
+            if run is None or not ws.exists() or not city.exists():
+                ap.error(f"--day-only: no earlier {label} run with its workspace and city under {work}")
+            run["stages"].update(day_stages(city, ws, work, label, rt, dict(os.environ, CI="true")))
+            run["next_day"] = day_ratio(run["stages"])
+        # the earlier run's document, with the day's figures and when and where they were taken
+        earlier = json.loads((out / "scale.json").read_text(encoding="utf-8"))
+        earlier["runs"] = sorted(args.earlier.values(), key=lambda r: r["claims"])
+        earlier["next_day_run"] = {"started": doc["started"], "machine": doc["machine"],
+                                   "load_avg_end": [round(x, 2) for x in os.getloadavg()]}
+        (out / "scale.json").write_text(json.dumps(earlier, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(format_table(earlier), flush=True)
+        return 0
     try:
         for n in sizes:
             run = bench_size(n, args, work)
