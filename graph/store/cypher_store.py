@@ -419,7 +419,8 @@ class CypherStore(GraphStore):
     def loaded_batches(self) -> set[str]:
         """Ids of the analytic batches and reference versions fully loaded into this store."""
         self._fresh()
-        return {r["id"] for r in self._rows("loaded_batches")}
+        # LadybugDB's records of edge totals still to add are not batches
+        return {r["id"] for r in self._rows("loaded_batches") if not str(r["id"]).startswith("pending-edges:")}
 
     def mark_batch(self, batch_id: str) -> None:
         self._write("mark_batch", id=batch_id)

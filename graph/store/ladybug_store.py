@@ -88,6 +88,10 @@ _TIME_COLUMNS = frozenset({"settled_at", "first", "last"})
 _TIME_PARAMS = frozenset({"since", "until"})
 _ISO_FORMAT = "%Y-%m-%dT%H:%M:%S"
 _EARLIEST = "0001-01-01T00:00:00"  # completes a shortened window bound (see _param_time)
+# Batch ids of existing edges' totals a merging load has still to add, one per edge kind (see
+# LadybugStore.finish_pending); their rows wait in PENDING_DIR beside the database.
+_PENDING = "pending-edges:"
+PENDING_DIR = "pending-edges"
 
 
 def _buffer_pool() -> int:
@@ -403,8 +407,48 @@ class LadybugStore(CypherStore):
             except BaseException:
                 self._recreate()
                 raise
-        with self._transaction():
+        if self._in_tx:  # inside a caller's transaction: all of it there
             return self._load(box, refs, settled_nodes, stored)
+        self.finish_pending()
+        token = os.urandom(8).hex()
+        try:
+            with self._transaction():
+                added = self._load(box, refs, settled_nodes, stored, defer=token)
+        except BaseException:
+            shutil.rmtree(self.dir / PENDING_DIR / token, ignore_errors=True)
+            raise
+        self.finish_pending()
+        return added
+
+    def finish_pending(self) -> None:
+        """Add the edge totals a merging load left pending, one kind per transaction.
+
+        Adding a day's claims to the existing edges of a city-year changes edges in every part of
+        each relationship table, and LadybugDB keeps what a transaction changed in memory until it
+        commits: one kind took 4.5 GiB at 15M claims and four in one transaction failed ("buffer
+        pool is full"; 16 GiB with a 10 GiB pool). So the claims, their links and the new edges
+        commit together with one ``pending-edges:`` record per kind whose totals are still to
+        add (their rows written beside the database first), and each kind's totals then commit
+        together with the removal of its record: a run stopped between them leaves records that
+        the next load or sync finishes, and no total is added twice.
+        """
+        if self.read_only or self._in_tx:
+            return
+        pending = sorted(r["id"] for r in self._rows("loaded_batches") if str(r["id"]).startswith(_PENDING))
+        for bid in pending:
+            token, kind = bid[len(_PENDING):].rsplit(":", 1)
+            path = self.dir / PENDING_DIR / token / f"{kind}.arrow"
+            if not path.exists():
+                raise StoreError(
+                    f"The graph store {self._file} lacks the edge totals {path} it recorded as pending; "
+                    f"rebuild it: delete {self.dir} and run ringtrace ingest again (any file; nothing is added twice)."
+                )
+            with self._transaction():
+                self._write_table(_ADD_EDGE[kind], _read_mapped(path))
+                self._write("unmark_batch", id=bid)
+            path.unlink()
+            if not any(path.parent.iterdir()):
+                path.parent.rmdir()
 
     def load_pieces(self, pieces, institutions=None, doctors=None, patients=None, *, settled=()) -> int:
         """As :meth:`load`, with the claims given as an iterable of pieces (one month each).
@@ -600,10 +644,11 @@ class LadybugStore(CypherStore):
         self.close()
         for f in self.dir.glob(DB_FILE + "*"):
             f.unlink()
+        shutil.rmtree(self.dir / PENDING_DIR, ignore_errors=True)
         self._open()
         self.ensure_schema()
 
-    def _load(self, box: list, refs: dict, settled_nodes: set, stored: dict) -> int:
+    def _load(self, box: list, refs: dict, settled_nodes: set, stored: dict, defer: str | None = None) -> int:
         empty = not any(stored.values())  # the graph held nothing before this load
         c = box.pop()
         old = self._stored_ids("claim", c["claim_id"].combine_chunks(), stored["claims"])
@@ -694,7 +739,13 @@ class LadybugStore(CypherStore):
             self._copy_edges(kind, add, reg)
             if is_old is not None:
                 old_rows = agg.filter(pc.and_(is_old, pc.greater(agg["claims"], 0)))
-                self._write_table(_ADD_EDGE[kind], old_rows)
+                if defer is None:
+                    self._write_table(_ADD_EDGE[kind], old_rows)
+                elif old_rows.num_rows:  # added after this transaction (see finish_pending)
+                    folder = self.dir / PENDING_DIR / defer
+                    folder.mkdir(parents=True, exist_ok=True)
+                    _write_arrow(folder / f"{kind}.arrow", old_rows, durable=True)
+                    self._write("mark_batch", id=f"{_PENDING}{defer}:{kind}")
                 if kind == "WORKS_AT" and reg is not None:
                     # existing pairs the doctors file names get their registered flag
                     flag = agg.filter(pc.and_(is_old, pc.is_in(keys, value_set=_pair_key(reg)))).select(["a", "b"])
@@ -760,10 +811,16 @@ def _drop_repeated_claims(files: list[Path], ids: pa.ChunkedArray) -> None:
             os.replace(f.with_suffix(".tmp"), f)
 
 
-def _write_arrow(path: Path, table: pa.Table) -> Path:
-    """``table`` as an uncompressed Arrow file at ``path`` (read back zero-copy by :func:`_read_mapped`)."""
+def _write_arrow(path: Path, table: pa.Table, durable: bool = False) -> Path:
+    """``table`` as an uncompressed Arrow file at ``path`` (read back zero-copy by :func:`_read_mapped`).
+
+    ``durable``: on disk before this returns (a record in the database will point to it).
+    """
     with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as out:
         out.write_table(table)
+    if durable:
+        with open(path, "rb") as fh:
+            os.fsync(fh.fileno())
     return path
 
 

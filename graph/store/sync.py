@@ -78,6 +78,8 @@ def sync_graph(ws: Workspace, store=None) -> int:
             print("图存储格式已更新,正在从分析副本重建 the graph store was written by an older ringtrace; "
                   "rebuilding it from the analytic copy ...", file=sys.stderr, flush=True)
             store.rebuild()
+        if hasattr(store, "finish_pending"):
+            store.finish_pending()  # edge totals a stopped merging load left (LadybugDB)
         done = store.loaded_batches()
         refs, versions = {}, {}
         for kind in _REFERENCE_KINDS:

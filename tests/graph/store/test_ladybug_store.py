@@ -247,3 +247,59 @@ def test_a_first_load_month_by_month_gives_the_same_graph(tmp_path, city):
         assert s.load_pieces(iter(pieces), **args) == 0
         assert answers(s) == want
 
+
+
+def _two_day_load(path, city, args, between=None):
+    """Load the city's claims in two batches (the second adds to edges the first made)."""
+    from .test_contract import answers
+
+    c = city["claims"]
+    with LadybugStore(path) as s:
+        s.load(c.iloc[:300], **args)
+        if between:
+            between(s)
+        s.load(c.iloc[250:], **args)
+        return answers(s)
+
+
+def test_a_merging_load_adds_existing_edges_totals_after_its_claims_and_a_stop_between_is_finished(
+        tmp_path, city, monkeypatch):
+    """A day into a big graph commits its claims and new edges first, then each kind's additions to
+    existing edges on its own (one transaction held them all: 16 GiB at 15M claims). A run stopped
+    between the two leaves pending records that the next load or sync finishes, once."""
+    from graph.store import ladybug_store
+
+    from .test_contract import answers
+
+    args = dict(institutions=city["institutions"], doctors=city["doctors"], patients=city["patients"])
+    want = _two_day_load(tmp_path / "want", city, args)
+
+    real = LadybugStore.finish_pending
+    monkeypatch.setattr(LadybugStore, "finish_pending", lambda self: None)  # "stopped" after the claims
+    _two_day_load(tmp_path / "g", city, args)
+    monkeypatch.setattr(LadybugStore, "finish_pending", real)
+    pending = list((tmp_path / "g" / ladybug_store.PENDING_DIR).rglob("*.arrow"))
+    assert {p.stem for p in pending} >= {"VISITED", "USED_AT"}
+    with LadybugStore(tmp_path / "g") as s:
+        assert answers(s) != want  # the existing edges lack the second batch's totals
+        assert not any(b.startswith("pending") for b in s.loaded_batches())
+
+        # the first attempt to finish stops inside its second kind's transaction: that kind rolls back
+        calls = []
+        write = LadybugStore._write
+
+        def failing_write(self, name, **params):
+            if name == "unmark_batch":
+                calls.append(params["id"])
+                if len(calls) == 2:
+                    raise RuntimeError("stopped")
+            return write(self, name, **params)
+
+        monkeypatch.setattr(LadybugStore, "_write", failing_write)
+        with pytest.raises(RuntimeError, match="stopped"):
+            s.finish_pending()
+        monkeypatch.setattr(LadybugStore, "_write", write)
+        s.finish_pending()
+        assert answers(s) == want  # every total added exactly once
+    assert not (tmp_path / "g" / ladybug_store.PENDING_DIR).exists() or \
+        not list((tmp_path / "g" / ladybug_store.PENDING_DIR).rglob("*.arrow"))
