@@ -412,7 +412,7 @@ class LadybugStore(CypherStore):
         self.finish_pending()
         token = os.urandom(8).hex()
         try:
-            with self._transaction():
+            with self._own_connection(), self._transaction():
                 added = self._load(box, refs, settled_nodes, stored, defer=token)
         except BaseException:
             shutil.rmtree(self.dir / PENDING_DIR / token, ignore_errors=True)
@@ -443,7 +443,10 @@ class LadybugStore(CypherStore):
                     f"The graph store {self._file} lacks the edge totals {path} it recorded as pending; "
                     f"rebuild it: delete {self.dir} and run ringtrace ingest again (any file; nothing is added twice)."
                 )
-            with self._transaction():
+            # each kind on a connection of its own: the connection keeps the tables bound to its
+            # statements, and the load's pages with them (in one process after the load, the
+            # third kind found the page cache full; alone, each fits)
+            with self._own_connection(), self._transaction():
                 self._write_table(_ADD_EDGE[kind], _read_mapped(path))
                 self._write("unmark_batch", id=bid)
             path.unlink()
