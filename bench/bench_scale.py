@@ -261,6 +261,7 @@ def next_day_file(city: Path, out: Path) -> tuple[Path, int]:
     [['DAYC3', '2025-01-01 09:30:00', '2024-12-30'], ['DAYC4', '2025-01-01 23:59:59', '']]
     """
     import pandas as pd
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     src = next((city / "input").glob("claims.*"))
@@ -268,12 +269,12 @@ def next_day_file(city: Path, out: Path) -> tuple[Path, int]:
         import pyarrow.parquet as pq
 
         table = pq.read_table(src)
-        text = pc.cast(table["settled_at"], pa_string())
+        text = pc.cast(table["settled_at"], pa.string())
     else:
         from pyarrow import csv as pacsv
 
         table = pacsv.read_csv(src, convert_options=pacsv.ConvertOptions(
-            column_types={"settled_at": pa_string(), "claim_id": pa_string()}))
+            column_types={"settled_at": pa.string(), "claim_id": pa.string()}))
         text = table["settled_at"]
     # the last full day: a city's year ends with a few late settlements dated the next days (29
     # claims at 1M), which would time an increment's floor, not a morning's work
@@ -293,12 +294,6 @@ def next_day_file(city: Path, out: Path) -> tuple[Path, int]:
     path = out / f"day-{(pd.Timestamp(last) + pd.Timedelta(days=1)).date()}.csv"
     day.to_csv(path, index=False)
     return path, len(day)
-
-
-def pa_string():
-    import pyarrow as pa
-
-    return pa.string()
 
 
 def day_ratio(stages: dict) -> dict | None:

@@ -65,6 +65,9 @@ _EDGE_CLAIM_SCHEMA = pa.schema([("claim_id", pa.string()), ("patient_id", pa.str
                                 ("institution_id", pa.string()), ("doctor_id", pa.string()),
                                 ("settled_at", pa.string()), ("fund_amount", pa.float64()),
                                 ("total_amount", pa.float64())])
+# Batch ids that record edge totals a LadybugDB merging load has still to add (not batches; see
+# LadybugStore.finish_pending)
+PENDING_EDGES = "pending-edges:"
 _REGISTERED_KINDS = ("HOLDS", "WORKS_AT")  # kinds the reference files create without claims
 _NO_CLAIMS = {"claims": 0, "claim_ids": [], "fund_amount": 0.0, "total_amount": 0.0, "first": None, "last": None}
 
@@ -419,8 +422,7 @@ class CypherStore(GraphStore):
     def loaded_batches(self) -> set[str]:
         """Ids of the analytic batches and reference versions fully loaded into this store."""
         self._fresh()
-        # LadybugDB's records of edge totals still to add are not batches
-        return {r["id"] for r in self._rows("loaded_batches") if not str(r["id"]).startswith("pending-edges:")}
+        return {r["id"] for r in self._rows("loaded_batches") if not str(r["id"]).startswith(PENDING_EDGES)}
 
     def mark_batch(self, batch_id: str) -> None:
         self._write("mark_batch", id=batch_id)

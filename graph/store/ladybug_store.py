@@ -37,7 +37,7 @@ from graph.store.arrow_frames import (
     reference_table, unique_ids,
 )
 from graph.store.anchored import ANCHOR, MAX_ANCHORS, split
-from graph.store.cypher_store import CypherStore, _conform
+from graph.store.cypher_store import PENDING_EDGES, CypherStore, _conform
 from graph.store.frames import CLAIM_RELS, EDGE_KINDS, NODE_COLUMNS
 from queries.loader import Query
 from ringtrace.errors import StoreError
@@ -88,9 +88,8 @@ _TIME_COLUMNS = frozenset({"settled_at", "first", "last"})
 _TIME_PARAMS = frozenset({"since", "until"})
 _ISO_FORMAT = "%Y-%m-%dT%H:%M:%S"
 _EARLIEST = "0001-01-01T00:00:00"  # completes a shortened window bound (see _param_time)
-# Batch ids of existing edges' totals a merging load has still to add, one per edge kind (see
-# LadybugStore.finish_pending); their rows wait in PENDING_DIR beside the database.
-_PENDING = "pending-edges:"
+# Existing edges' totals a merging load has still to add wait in PENDING_DIR beside the database,
+# recorded by Batch ids with the PENDING_EDGES prefix (see LadybugStore.finish_pending).
 PENDING_DIR = "pending-edges"
 
 
@@ -434,9 +433,9 @@ class LadybugStore(CypherStore):
         """
         if self.read_only or self._in_tx:
             return
-        pending = sorted(r["id"] for r in self._rows("loaded_batches") if str(r["id"]).startswith(_PENDING))
+        pending = sorted(r["id"] for r in self._rows("loaded_batches") if str(r["id"]).startswith(PENDING_EDGES))
         for bid in pending:
-            token, kind = bid[len(_PENDING):].rsplit(":", 1)
+            token, kind = bid[len(PENDING_EDGES):].rsplit(":", 1)
             path = self.dir / PENDING_DIR / token / f"{kind}.arrow"
             if not path.exists():
                 raise StoreError(
@@ -748,7 +747,7 @@ class LadybugStore(CypherStore):
                     folder = self.dir / PENDING_DIR / defer
                     folder.mkdir(parents=True, exist_ok=True)
                     _write_arrow(folder / f"{kind}.arrow", old_rows, durable=True)
-                    self._write("mark_batch", id=f"{_PENDING}{defer}:{kind}")
+                    self._write("mark_batch", id=f"{PENDING_EDGES}{defer}:{kind}")
                 if kind == "WORKS_AT" and reg is not None:
                     # existing pairs the doctors file names get their registered flag
                     flag = agg.filter(pc.and_(is_old, pc.is_in(keys, value_set=_pair_key(reg)))).select(["a", "b"])
