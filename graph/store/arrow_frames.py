@@ -33,7 +33,7 @@ from ingest.columns import CLAIM_COLUMNS, REQUIRED_CLAIM_COLUMNS
 from ringtrace.errors import InputError
 
 __all__ = ["EDGE_COLUMNS", "ARROW_TYPES", "claims_table", "reference_table", "aggregate_table", "conform",
-           "unique_ids", "distinct_pairs", "partial_aggregate", "combine_partials", "coded_aggregate", "epoch_seconds"]
+           "unique_ids", "distinct_pairs", "partial_aggregate", "combine_partials", "coded_aggregate", "epoch_seconds", "iso_text"]
 
 EDGE_COLUMNS = ["a", "b", "claims", "fund_amount", "total_amount", "first", "last"]
 ARROW_TYPES = {"birth_year": pa.int64(), "lat": pa.float64(), "lon": pa.float64(),
@@ -60,6 +60,19 @@ def conform(table: pa.Table, columns) -> pa.Table:
     return pa.table(cols)
 
 
+def iso_text(col):
+    """Timestamps as the stores' ISO text to the second ('2024-03-01T09:30:00'), nulls kept.
+
+    Arrow's cast prints 'YYYY-MM-DD HH:MM:SS' ten times faster than strftime; truncated to whole
+    seconds first, as a finer unit would print its fraction.
+
+    >>> iso_text(pa.array([0, None], pa.timestamp("ms"))).to_pylist()
+    ['1970-01-01T00:00:00', None]
+    """
+    text = col.cast(pa.timestamp("s"), safe=False).cast(pa.string())
+    return pc.replace_substring(text, " ", "T", max_replacements=1)
+
+
 def _clean_strings(col: pa.ChunkedArray) -> pa.ChunkedArray:
     """Trimmed strings, blanks as null (as :func:`graph.store.frames._str_series`)."""
     s = pc.utf8_trim_whitespace(col.cast(pa.string()))
@@ -69,12 +82,9 @@ def _clean_strings(col: pa.ChunkedArray) -> pa.ChunkedArray:
 def _iso(col: pa.ChunkedArray, name: str) -> pa.ChunkedArray:
     unit = _ISO[name]
     if pa.types.is_timestamp(col.type) or pa.types.is_date(col.type):
-        # Arrow's cast prints 'YYYY-MM-DD HH:MM:SS' ten times faster than strftime; truncated to
-        # whole seconds first, as a timestamp[ns] would print its fraction
-        if unit == "D":
+        if unit == "D":  # by Arrow's cast, as iso_text
             return col.cast(pa.timestamp("s"), safe=False).cast(pa.date32()).cast(pa.string())
-        text = col.cast(pa.timestamp("s"), safe=False).cast(pa.string())
-        return pc.replace_substring(text, " ", "T", max_replacements=1)
+        return iso_text(col)
     # strings or objects (rare: input not from the analytic copy): pandas parses them as before
     return pa.chunked_array([pa.array(_iso_series(col.to_pandas(), unit), type=pa.string(), from_pandas=True)])
 
@@ -232,8 +242,7 @@ def combine_partials(parts) -> pa.Table:
         g = g.rename_columns([n.rsplit("_", 1)[0] if n.endswith(("_sum", "_min", "_max")) else n
                               for n in g.column_names])
     for end in ("first", "last"):
-        text = g[end].cast(pa.string())
-        g = g.set_column(g.column_names.index(end), end, pc.replace_substring(text, " ", "T", max_replacements=1))
+        g = g.set_column(g.column_names.index(end), end, iso_text(g[end]))
     g = conform(g, EDGE_COLUMNS)
     return g.take(pc.sort_indices(g, sort_keys=[("a", "ascending"), ("b", "ascending")]))
 
@@ -300,10 +309,8 @@ def coded_aggregate(table: pa.Table, kind: str, ids: dict[str, pa.Array], codes:
     n = np.diff(np.append(starts, len(key)))
 
     def iso(seconds):
-        if timestamps:
-            return pa.array(seconds, pa.timestamp("s")).cast(pa.timestamp("us"))
-        text = pa.array(seconds, pa.timestamp("s")).cast(pa.string())
-        return pc.replace_substring(text, " ", "T", max_replacements=1)
+        t = pa.array(seconds, pa.timestamp("s"))
+        return t.cast(pa.timestamp("us")) if timestamps else iso_text(t)
 
     return pa.table({"a": ids[ta].take(pa.array(pairs // nb)), "b": ids[tb].take(pa.array(pairs % nb)),
                      "claims": pa.array(n, pa.int64()), "fund_amount": sums["fund_amount"],

@@ -74,8 +74,18 @@ class GraphStore(ABC):
     """One graph store. Implementations: ladybug_store.LadybugStore, bolt_store.BoltStore."""
 
     name: str = "abstract"
+    # Written by an older ringtrace in a format this one can read but not add to: sync_graph
+    # then rebuilds it from the analytic copy (LadybugDB's times kept as text; see rebuild).
+    outdated: bool = False
 
     # --- loading ---------------------------------------------------------------
+    def rebuild(self) -> None:
+        """Empty the graph with the current schema (the caller loads it again from the analytic copy)."""
+        raise NotImplementedError(f"{type(self).__name__} has no older format to rebuild from")
+
+    def finish_pending(self) -> None:
+        """Complete what a stopped load left to do (nothing, for a store whose loads are atomic)."""
+
     @abstractmethod
     def ensure_schema(self) -> None: ...
 

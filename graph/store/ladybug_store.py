@@ -34,7 +34,7 @@ import pyarrow.compute as pc
 
 from graph.store.arrow_frames import (
     EDGE_COLUMNS, aggregate_table, claims_table, coded_aggregate, conform, distinct_pairs, epoch_seconds,
-    reference_table, unique_ids,
+    iso_text, reference_table, unique_ids,
 )
 from graph.store.anchored import ANCHOR, MAX_ANCHORS, split
 from graph.store.cypher_store import PENDING_EDGES, CypherStore, _conform
@@ -885,6 +885,5 @@ def _iso_times(table: pa.Table) -> pa.Table:
     """
     for i, field in enumerate(table.schema):
         if pa.types.is_timestamp(field.type):
-            text = table.column(i).cast(pa.timestamp("s"), safe=False).cast(pa.string())
-            table = table.set_column(i, field.name, pc.replace_substring(text, " ", "T", max_replacements=1))
+            table = table.set_column(i, field.name, iso_text(table.column(i)))
     return table

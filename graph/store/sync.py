@@ -71,15 +71,14 @@ def sync_graph(ws: Workspace, store=None) -> int:
     own = store is None
     store = open_store(ws) if own else store
     try:
-        rebuilt = getattr(store, "outdated", False)
+        rebuilt = store.outdated
         if rebuilt:
             # written by an older ringtrace in a format it can no longer add to: the graph is a
             # projection of the analytic copy, so it is built again from it, rings included
             print("图存储格式已更新,正在从分析副本重建 the graph store was written by an older ringtrace; "
                   "rebuilding it from the analytic copy ...", file=sys.stderr, flush=True)
             store.rebuild()
-        if hasattr(store, "finish_pending"):
-            store.finish_pending()  # edge totals a stopped merging load left (LadybugDB)
+        store.finish_pending()  # e.g. edge totals a stopped LadybugDB merging load left
         done = store.loaded_batches()
         refs, versions = {}, {}
         for kind in _REFERENCE_KINDS:
