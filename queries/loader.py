@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["ENGINES", "QUERY_DIR", "Query", "QueryError", "load", "names", "files"]
+__all__ = ["ENGINES", "QUERY_DIR", "Query", "QueryError", "load", "shared", "names", "files"]
 
 QUERY_DIR = Path(__file__).resolve().parent
 ENGINES: tuple[str, ...] = ("ladybug", "bolt")
@@ -127,3 +127,18 @@ def load(name: str, engine: str) -> Query:
         f"no query file for {name!r} and engine {engine!r}: expected {name}.cypher or {name}.{engine}.cypher "
         f"in {QUERY_DIR}"
     )
+
+
+@lru_cache(maxsize=None)
+def shared(name: str) -> Query:
+    """The shared file of query ``name``, whatever engine variants there are.
+
+    >>> shared("reach").path.name, load("reach", "ladybug").path.name
+    ('reach.cypher', 'reach.ladybug.cypher')
+    """
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+        raise QueryError(f"bad query name {name!r}")
+    path = QUERY_DIR / f"{name}.cypher"
+    if not path.is_file():
+        raise QueryError(f"no shared query file {name}.cypher in {QUERY_DIR}")
+    return _parse(name, path)

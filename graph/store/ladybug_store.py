@@ -2,7 +2,9 @@
 
 Loading is a bulk ``COPY`` from Arrow tables of only the rows the graph lacks, inside one
 transaction, so a load either lands whole or not at all and loading the same claims again adds
-nothing. Edges between entities that already had one are updated with ``UNWIND … MERGE``.
+nothing. A later load's totals for edges already stored are appended to their kind's
+``KIND_ADDED`` table, which reads sum with the stored edge and :meth:`LadybugStore.compact` folds in
+every few weeks of days (``queries/schema.ladybug.cypher`` says why).
 
 Several processes may open the same database: the writer (``ringtrace ingest``/``detect``) opens
 it read-write for the length of a load; the app opens it read-only. Should LadybugDB refuse an open because another process holds its lock, the open is
@@ -39,7 +41,7 @@ from graph.store.arrow_frames import (
 from graph.store.anchored import ANCHOR, MAX_ANCHORS, split
 from graph.store.cypher_store import PENDING_EDGES, CypherStore, _conform
 from graph.store.frames import CLAIM_RELS, EDGE_KINDS, NODE_COLUMNS
-from queries.loader import Query
+from queries.loader import Query, shared
 from ringtrace.errors import StoreError
 
 __all__ = ["LadybugStore", "DB_FILE"]
@@ -57,6 +59,24 @@ _COPY_REL = {"BY": "copy_by", "WITH_CARD": "copy_with_card", "AT": "copy_at", "P
 _ADD_EDGE = {"HOLDS": "add_holds", "TREATED": "add_treated", "VISITED": "add_visited",
              "USED_AT": "add_used_at", "WORKS_AT": "add_works_at"}
 _MERGE_REF = {"patient": "merge_patients", "doctor": "merge_doctors", "institution": "merge_institutions"}
+# A merging load appends its totals for edges already stored to KIND_ADDED (queries/schema.ladybug.cypher
+# says why); compaction reads them summed per pair, adds them in place and clears them.
+_COPY_ADDED = {"HOLDS": "copy_holds_added", "TREATED": "copy_treated_added", "VISITED": "copy_visited_added",
+               "USED_AT": "copy_used_at_added", "WORKS_AT": "copy_works_at_added"}
+_ADDED = {"HOLDS": "added_holds", "TREATED": "added_treated", "VISITED": "added_visited",
+          "USED_AT": "added_used_at", "WORKS_AT": "added_works_at"}
+_CLEAR_ADDED = {"HOLDS": "clear_holds_added", "TREATED": "clear_treated_added", "VISITED": "clear_visited_added",
+                "USED_AT": "clear_used_at_added", "WORKS_AT": "clear_works_at_added"}
+# Compaction of a kind once its added rows pass this share of the stored claims: a day adds about
+# one row per claim it touches, so a year's graph folds its days in about every three weeks (each
+# fold costs what adding in place cost every day before: 4-8 s a kind at 5M claims).
+COMPACT_SHARE = 1 / 16
+# Reads that sum a pair's stored and added rows (their *.ladybug.cypher variants), and what a graph
+# written before the added tables existed answers them with (read-only: a writable open creates them).
+_READS_WITH_ADDED = {name: name for name in (
+    "neighbour_edges", "edges_among", "registered_edges_among", "reach",
+    *(f"reach{h}_{t}{w}" for h in (1, 2) for t in ("patient", "card", "doctor", "institution") for w in ("", "_window")))}
+_READS_WITH_ADDED["reach_many"] = "reach"
 # Ids (or pairs) to check from which one scan of every stored one is used instead of lookups. The
 # lookups join the rows' ids first (48,050 claims and their 48k pairs per kind against the 15M-claim
 # graph: 0.16 s for the claims, 0.45-1.2 s a kind, 3.6 GiB), while a scan reads every id or pair
@@ -168,6 +188,7 @@ class LadybugStore(CypherStore):
                 self._con = ladybug.Connection(self._db)
                 self._opened_on = sig
                 self.outdated = self._times_as_text()
+                self._without_added = not self._has_added_tables()
                 break
             except RuntimeError as e:
                 if not _busy(e) or time.monotonic() > deadline:
@@ -192,6 +213,22 @@ class LadybugStore(CypherStore):
         finally:
             res.close()
         return types.get("settled_at") == "STRING"
+
+    def _has_added_tables(self) -> bool:
+        """Whether the schema has the KIND_ADDED tables (a graph from before them answers reads without)."""
+        try:
+            res = self._con.execute("CALL SHOW_TABLES() RETURN name")
+        except RuntimeError:
+            return False
+        try:
+            return "VISITED_ADDED" in {row[0] for row in res.get_all()}
+        finally:
+            res.close()
+
+    def _q(self, name: str) -> Query:
+        if self._without_added and name in _READS_WITH_ADDED:
+            return shared(_READS_WITH_ADDED[name])  # nothing was ever added: the stored edges are whole
+        return super()._q(name)
 
     def rebuild(self) -> None:
         """Empty the graph with the current schema (the caller loads it again from the analytic copy)."""
@@ -298,6 +335,7 @@ class LadybugStore(CypherStore):
     def ensure_schema(self) -> None:
         for stmt in self._q("schema").statements:
             self._execute(stmt, {})
+        self._without_added = False
 
     def _copy(self, name: str, table: pa.Table) -> None:
         if table.num_rows:
@@ -409,27 +447,41 @@ class LadybugStore(CypherStore):
         if self._in_tx:  # inside a caller's transaction: all of it there
             return self._load(box, refs, settled_nodes, stored)
         self.finish_pending()
-        token = os.urandom(8).hex()
-        try:
-            with self._own_connection(), self._transaction():
-                added = self._load(box, refs, settled_nodes, stored, defer=token)
-        except BaseException:
-            shutil.rmtree(self.dir / PENDING_DIR / token, ignore_errors=True)
-            raise
-        self.finish_pending()
+        with self._own_connection(), self._transaction():
+            added = self._load(box, refs, settled_nodes, stored)
+        self.compact(min_share=COMPACT_SHARE)
         return added
 
-    def finish_pending(self) -> None:
-        """Add the edge totals a merging load left pending, one kind per transaction.
+    def compact(self, min_share: float = 0.0) -> list[str]:
+        """Fold the added rows of each browsing-edge kind into its stored edges; returns the kinds folded.
 
-        Adding a day's claims to the existing edges of a city-year changes edges in every part of
-        each relationship table, and LadybugDB keeps what a transaction changed in memory until it
-        commits: one kind took 4.5 GiB at 15M claims and four in one transaction failed ("buffer
-        pool is full"; 16 GiB with a 10 GiB pool). So the claims, their links and the new edges
-        commit together with one ``pending-edges:`` record per kind whose totals are still to
-        add (their rows written beside the database first), and each kind's totals then commit
-        together with the removal of its record: a run stopped between them leaves records that
-        the next load or sync finishes, and no total is added twice.
+        Only kinds whose added rows pass ``min_share`` of the stored claims are folded (0: every
+        kind that has any). Each kind commits on its own with its added rows cleared, so a stopped
+        compaction leaves every total counted once, in one table or the other. Adding in place
+        rewrites every part of the kind's tables (4-8 s a kind at 5M claims; 4.5 GiB at 15M), which
+        is why a day's load appends instead and this runs only every few weeks of days.
+        """
+        if self.read_only or self._in_tx or self._without_added:
+            return []
+        claims = next((int(r["n"] or 0) for r in self._rows("counts") if r["what"] == "claims"), 0)
+        due = [r["kind"] for r in self._rows("added_counts")
+               if int(r["n"] or 0) and int(r["n"]) > min_share * claims]
+        for kind in sorted(due):
+            # each kind on a connection of its own: the connection keeps the tables bound to its
+            # statements, and the load's pages with them (one kind alone fits; several did not)
+            with self._own_connection(), self._transaction():
+                self._write_table(_ADD_EDGE[kind], conform(self._arrow_rows(_ADDED[kind]), EDGE_COLUMNS))
+                self._write(_CLEAR_ADDED[kind])
+        return sorted(due)
+
+    def finish_pending(self) -> None:
+        """Move edge totals an older ringtrace's stopped merging load left pending into KIND_ADDED.
+
+        ringtrace before the added tables wrote a merging load's totals for stored edges beside
+        the database (``pending-edges/``, one ``pending-edges:`` Batch record per kind) and added
+        them in place afterwards, one kind per transaction. A run stopped in between left records;
+        each kind's rows are now appended to its added table together with the removal of its
+        record, so no total is counted twice or lost.
         """
         if self.read_only or self._in_tx:
             return
@@ -442,15 +494,14 @@ class LadybugStore(CypherStore):
                     f"The graph store {self._file} lacks the edge totals {path} it recorded as pending; "
                     f"rebuild it: delete {self.dir} and run ringtrace ingest again (any file; nothing is added twice)."
                 )
-            # each kind on a connection of its own: the connection keeps the tables bound to its
-            # statements, and the load's pages with them (in one process after the load, the
-            # third kind found the page cache full; alone, each fits)
-            with self._own_connection(), self._transaction():
-                self._write_table(_ADD_EDGE[kind], _read_mapped(path))
+            with self._transaction():
+                self._copy(_COPY_ADDED[kind], conform(_read_mapped(path), EDGE_COLUMNS))
                 self._write("unmark_batch", id=bid)
             path.unlink()
             if not any(path.parent.iterdir()):
                 path.parent.rmdir()
+        if pending and (self.dir / PENDING_DIR).is_dir() and not any((self.dir / PENDING_DIR).iterdir()):
+            (self.dir / PENDING_DIR).rmdir()
 
     def load_pieces(self, pieces, institutions=None, doctors=None, patients=None, *, settled=()) -> int:
         """As :meth:`load`, with the claims given as an iterable of pieces (one month each).
@@ -650,7 +701,7 @@ class LadybugStore(CypherStore):
         self._open()
         self.ensure_schema()
 
-    def _load(self, box: list, refs: dict, settled_nodes: set, stored: dict, defer: str | None = None) -> int:
+    def _load(self, box: list, refs: dict, settled_nodes: set, stored: dict) -> int:
         empty = not any(stored.values())  # the graph held nothing before this load
         c = box.pop()
         old = self._stored_ids("claim", c["claim_id"].combine_chunks(), stored["claims"])
@@ -740,14 +791,9 @@ class LadybugStore(CypherStore):
                 add = agg.filter(pc.invert(is_old))
             self._copy_edges(kind, add, reg)
             if is_old is not None:
+                # totals for stored edges are appended, not written in place (schema.ladybug.cypher)
                 old_rows = agg.filter(pc.and_(is_old, pc.greater(agg["claims"], 0)))
-                if defer is None:
-                    self._write_table(_ADD_EDGE[kind], old_rows)
-                elif old_rows.num_rows:  # added after this transaction (see finish_pending)
-                    folder = self.dir / PENDING_DIR / defer
-                    folder.mkdir(parents=True, exist_ok=True)
-                    _write_arrow(folder / f"{kind}.arrow", old_rows, durable=True)
-                    self._write("mark_batch", id=f"{PENDING_EDGES}{defer}:{kind}")
+                self._copy(_COPY_ADDED[kind], conform(old_rows, EDGE_COLUMNS))
                 if kind == "WORKS_AT" and reg is not None:
                     # existing pairs the doctors file names get their registered flag
                     flag = agg.filter(pc.and_(is_old, pc.is_in(keys, value_set=_pair_key(reg)))).select(["a", "b"])
