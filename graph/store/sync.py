@@ -8,6 +8,8 @@ Loads are idempotent, so a sync interrupted between a load and its record is sim
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import sys
 
 import pandas as pd
@@ -17,9 +19,12 @@ import pyarrow.parquet as pq
 from graph.store.factory import open_store
 from ringtrace.workspace import Workspace
 
-__all__ = ["sync_graph", "reference_version"]
+__all__ = ["sync_graph", "reference_version", "reference_versions"]
 
 _REFERENCE_KINDS = ("institutions", "doctors", "patients")
+# Fingerprints of the reference files, by file version: every sync compares them with what the
+# store has applied, and hashing a city's million patients on each (ingest, then detect) took 1.3 s.
+_VERSIONS_FILE = ".versions.json"
 
 
 def reference_version(kind: str, frame: pd.DataFrame) -> str:
@@ -32,6 +37,44 @@ def reference_version(kind: str, frame: pd.DataFrame) -> str:
     h.update(",".join(map(str, frame.columns)).encode())
     h.update(pd.util.hash_pandas_object(frame.astype("string"), index=False).to_numpy().tobytes())
     return f"ref:{kind}:{h.hexdigest()[:20]}"
+
+
+def reference_versions(ws: Workspace) -> dict[str, str]:
+    """:func:`reference_version` of each reference file the workspace has, each file version hashed once.
+
+    Kept in ``reference/.versions.json`` by the file's size, modification time and inode (a
+    reference file is replaced whole, never written in place), so a file replaced by a later
+    ingest is hashed again and an unchanged one is not read at all.
+    """
+    from ingest import analytic
+
+    cache_path = ws.reference_dir / _VERSIONS_FILE
+    try:
+        cache = json.loads(cache_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        cache = {}
+    out, fresh = {}, False
+    for kind in _REFERENCE_KINDS:
+        try:
+            st = (ws.reference_dir / f"{kind}.parquet").stat()
+        except FileNotFoundError:
+            continue
+        stamp = [st.st_size, st.st_mtime_ns, st.st_ino]
+        hit = cache.get(kind)
+        if not (isinstance(hit, dict) and hit.get("stamp") == stamp):
+            frame = analytic.read_reference(ws, kind)
+            hit = {"stamp": stamp, "version": reference_version(kind, frame) if frame is not None and len(frame) else ""}
+            cache[kind], fresh = hit, True
+        if hit["version"]:
+            out[kind] = hit["version"]
+    if fresh:
+        try:  # a cache: a workspace it cannot be written to is hashed again next time
+            tmp = cache_path.with_name(cache_path.name + ".tmp")
+            tmp.write_text(json.dumps(cache), encoding="utf-8")
+            os.replace(tmp, cache_path)
+        except OSError:
+            pass
+    return out
 
 
 def _batch_claims(ws: Workspace, batch: str) -> pa.Table:
@@ -80,15 +123,13 @@ def sync_graph(ws: Workspace, store=None) -> int:
             store.rebuild()
         store.finish_pending()  # e.g. edge totals a stopped LadybugDB merging load left
         done = store.loaded_batches()
-        refs, versions = {}, {}
-        for kind in _REFERENCE_KINDS:
-            frame = analytic.read_reference(ws, kind)
-            if frame is None or len(frame) == 0:
-                continue
-            refs[kind], versions[kind] = frame, reference_version(kind, frame)
-        changed = [k for k in refs if versions[k] not in done]
+        versions = reference_versions(ws)
+        changed = [k for k in versions if versions[k] not in done]
+        new = [b for b in analytic.batches(ws) if b not in done]
+        # the files themselves only when something is to load (detect's sync after ingest: nothing)
+        refs = {k: analytic.read_reference(ws, k) for k in versions} if new or changed else {}
         added = 0
-        for batch in (b for b in analytic.batches(ws) if b not in done):
+        for batch in new:
             settled = tuple(k for k in refs if k not in changed)
             if hasattr(store, "load_pieces"):
                 # month by month: a city-year's first load never holds the whole year's rows

@@ -114,3 +114,37 @@ def test_a_graph_written_with_text_times_is_rebuilt_from_the_analytic_copy_with_
         assert store.counts()["rings"] == 1 and store.ring_members("R0001") == ["H6", "K001", "P001", "P002"]
         assert answers(store)  # the contract suite's reads answer on the rebuilt graph
     assert sync_graph(ws) == 0  # rebuilt once
+
+
+def test_reference_fingerprints_are_hashed_once_per_file_version(tmp_path, monkeypatch, city):
+    """Each sync compares the reference files' fingerprints with the store's; an unchanged file is
+    not read again (a million patients took 1.3 s a sync), a replaced one is."""
+    from graph.store import sync
+
+    ws = Workspace(tmp_path / "ws")
+    d = tmp_path / "in"
+    d.mkdir()
+    city["claims"].to_csv(d / "claims.csv", index=False)
+    city["doctors"].to_csv(d / "doctors.csv", index=False)
+    ingest_paths(ws, [d], progress=False)
+    with open_store(ws) as store:
+        assert sync_graph(ws, store=store) == len(city["claims"])
+    first = sync.reference_versions(ws)
+    assert first == {"doctors": sync.reference_version("doctors", analytic.read_reference(ws, "doctors"))}
+
+    def no_read(ws_, kind):
+        raise AssertionError(f"read {kind} again")
+
+    with monkeypatch.context() as m:
+        m.setattr(analytic, "read_reference", no_read)
+        assert sync.reference_versions(ws) == first
+        with open_store(ws) as store:
+            assert sync_graph(ws, store=store) == 0  # in step: neither claims nor reference files read
+
+    changed = city["doctors"].copy()
+    changed.loc[0, "name"] = changed.loc[0, "name"] + "X"
+    changed.to_csv(d / "doctors.csv", index=False)
+    ingest_paths(ws, [d / "doctors.csv"], progress=False)
+    again = sync.reference_versions(ws)
+    assert again["doctors"] != first["doctors"]
+    assert again == {"doctors": sync.reference_version("doctors", analytic.read_reference(ws, "doctors"))}
