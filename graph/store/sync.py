@@ -24,7 +24,8 @@ __all__ = ["sync_graph", "reference_version", "reference_versions"]
 _REFERENCE_KINDS = ("institutions", "doctors", "patients")
 # Fingerprints of the reference files, by file version: every sync compares them with what the
 # store has applied, and hashing a city's million patients on each (ingest, then detect) took 1.3 s.
-_VERSIONS_FILE = ".versions.json"
+# (beside the reference folder, not in it: detection fingerprints every file in there)
+_VERSIONS_FILE = ".reference-versions.json"
 
 
 def reference_version(kind: str, frame: pd.DataFrame) -> str:
@@ -42,13 +43,13 @@ def reference_version(kind: str, frame: pd.DataFrame) -> str:
 def reference_versions(ws: Workspace) -> dict[str, str]:
     """:func:`reference_version` of each reference file the workspace has, each file version hashed once.
 
-    Kept in ``reference/.versions.json`` by the file's size, modification time and inode (a
+    Kept in ``.reference-versions.json`` by the file's size, modification time and inode (a
     reference file is replaced whole, never written in place), so a file replaced by a later
     ingest is hashed again and an unchanged one is not read at all.
     """
     from ingest import analytic
 
-    cache_path = ws.reference_dir / _VERSIONS_FILE
+    cache_path = ws.root / _VERSIONS_FILE
     try:
         cache = json.loads(cache_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
