@@ -1,2 +1,2 @@
-// Append a merging load's totals for HOLDS edges already stored, one row per pair (from id, to id, then totals).
+// Append a merging load's HOLDS pair totals, one row per pair (from id, to id, then totals).
 COPY HOLDS_ADDED FROM $rows

@@ -1,2 +1,2 @@
-// Append a merging load's totals for TREATED edges already stored, one row per pair (from id, to id, then totals).
+// Append a merging load's TREATED pair totals, one row per pair (from id, to id, then totals).
 COPY TREATED_ADDED FROM $rows

@@ -1,2 +1,2 @@
-// Append a merging load's totals for USED_AT edges already stored, one row per pair (from id, to id, then totals).
+// Append a merging load's USED_AT pair totals, one row per pair (from id, to id, then totals).
 COPY USED_AT_ADDED FROM $rows

@@ -1,2 +1,2 @@
-// Append a merging load's totals for WORKS_AT edges already stored, one row per pair (from id, to id, then totals).
+// Append a merging load's WORKS_AT pair totals, one row per pair (from id, to id, totals, registered).
 COPY WORKS_AT_ADDED FROM $rows

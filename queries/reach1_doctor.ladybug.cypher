@@ -1,6 +1,6 @@
 // The entities one browsing edge from one doctor ($id) over all time (no window test: on a hub's 2-hop walk it costs more than the walk),
 // each with the claims on the edge reaching it. Anchored on the start's id: one walk from one node.
-// LadybugDB: each edge's totals are its stored row plus the rows later loads added in KIND_ADDED
+// LadybugDB: a pair's totals are its stored row plus the rows later loads added in KIND_ADDED
 // (queries/schema.ladybug.cypher), so both tables are walked and summed.
 MATCH (s:Doctor)<-[e:TREATED|TREATED_ADDED]-(y:Patient) WHERE s.id = $id
 RETURN 'patient' AS type, y.id AS id, sum(e.claims) AS claims

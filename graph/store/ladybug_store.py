@@ -63,6 +63,11 @@ _MERGE_REF = {"patient": "merge_patients", "doctor": "merge_doctors", "instituti
 # says why); compaction reads them summed per pair, adds them in place and clears them.
 _COPY_ADDED = {"HOLDS": "copy_holds_added", "TREATED": "copy_treated_added", "VISITED": "copy_visited_added",
                "USED_AT": "copy_used_at_added", "WORKS_AT": "copy_works_at_added"}
+_COPY_LINK_ADDED = {"BY": "copy_by_added", "WITH_CARD": "copy_with_card_added", "AT": "copy_at_added",
+                    "PRESCRIBED_BY": "copy_prescribed_by_added"}
+_ADDED_LINKS = {"BY": "added_by", "WITH_CARD": "added_with_card", "AT": "added_at", "PRESCRIBED_BY": "added_prescribed_by"}
+_CLEAR_LINKS = {"BY": "clear_by_added", "WITH_CARD": "clear_with_card_added", "AT": "clear_at_added",
+                "PRESCRIBED_BY": "clear_prescribed_by_added"}
 _ADDED = {"HOLDS": "added_holds", "TREATED": "added_treated", "VISITED": "added_visited",
           "USED_AT": "added_used_at", "WORKS_AT": "added_works_at"}
 _CLEAR_ADDED = {"HOLDS": "clear_holds_added", "TREATED": "clear_treated_added", "VISITED": "clear_visited_added",
@@ -75,6 +80,7 @@ COMPACT_SHARE = 1 / 16
 # written before the added tables existed answers them with (read-only: a writable open creates them).
 _READS_WITH_ADDED = {name: name for name in (
     "neighbour_edges", "edges_among", "registered_edges_among", "reach",
+    "claims_of", "edge_claims", "entity_totals",
     *(f"reach{h}_{t}{w}" for h in (1, 2) for t in ("patient", "card", "doctor", "institution") for w in ("", "_window")))}
 _READS_WITH_ADDED["reach_many"] = "reach"
 # Ids (or pairs) to check from which one scan of every stored one is used instead of lookups. The
@@ -453,26 +459,41 @@ class LadybugStore(CypherStore):
         return added
 
     def compact(self, min_share: float = 0.0) -> list[str]:
-        """Fold the added rows of each browsing-edge kind into its stored edges; returns the kinds folded.
+        """Fold the rows merging loads added into the stored tables; returns the kinds folded.
 
         Only kinds whose added rows pass ``min_share`` of the stored claims are folded (0: every
-        kind that has any). Each kind commits on its own with its added rows cleared, so a stopped
-        compaction leaves every total counted once, in one table or the other. Adding in place
-        rewrites every part of the kind's tables (4-8 s a kind at 5M claims; 4.5 GiB at 15M), which
-        is why a day's load appends instead and this runs only every few weeks of days.
+        kind that has any): a claim link is copied into its stored table; a pair's added totals,
+        summed, are added to its stored edge in place, or copied as a new edge. Each kind commits
+        on its own with its added rows cleared, so a stopped compaction leaves every row counted
+        once, in one table or the other. Folding rewrites every part of the kind's tables (4-8 s a
+        kind at 5M claims, 4.5 GiB at 15M), which is why a day's load appends instead and this
+        runs only every few weeks of days.
         """
         if self.read_only or self._in_tx or self._without_added:
             return []
         claims = next((int(r["n"] or 0) for r in self._rows("counts") if r["what"] == "claims"), 0)
-        due = [r["kind"] for r in self._rows("added_counts")
-               if int(r["n"] or 0) and int(r["n"]) > min_share * claims]
-        for kind in sorted(due):
+        due = sorted(r["kind"] for r in self._rows("added_counts")
+                     if int(r["n"] or 0) and int(r["n"]) > min_share * claims)
+        for kind in due:
             # each kind on a connection of its own: the connection keeps the tables bound to its
-            # statements, and the load's pages with them (one kind alone fits; several did not)
+            # statements, and their pages with them (one kind alone fits; several did not)
             with self._own_connection(), self._transaction():
-                self._write_table(_ADD_EDGE[kind], conform(self._arrow_rows(_ADDED[kind]), EDGE_COLUMNS))
+                if kind in _ADDED_LINKS:
+                    self._copy(_COPY_REL[kind], self._arrow_rows(_ADDED_LINKS[kind]))
+                    self._write(_CLEAR_LINKS[kind])
+                    continue
+                rows = self._arrow_rows(_ADDED[kind])
+                have = self._stored_pairs(kind, rows.select(["a", "b"]))
+                stored = pc.is_in(_pair_key(rows), value_set=have)
+                new = rows.filter(pc.invert(stored))
+                reg = new.filter(new["registered"]).select(["a", "b"]) if kind == "WORKS_AT" else None
+                self._copy_edges(kind, new.drop_columns(["registered"]) if kind == "WORKS_AT" else new, reg)
+                old = rows.filter(stored)
+                self._write_table(_ADD_EDGE[kind], conform(old, EDGE_COLUMNS))
+                if kind == "WORKS_AT":
+                    self._write_rows("register_works_at", old.filter(old["registered"]).select(["a", "b"]))
                 self._write(_CLEAR_ADDED[kind])
-        return sorted(due)
+        return due
 
     def finish_pending(self) -> None:
         """Move edge totals an older ringtrace's stopped merging load left pending into KIND_ADDED.
@@ -495,7 +516,7 @@ class LadybugStore(CypherStore):
                     f"rebuild it: delete {self.dir} and run ringtrace ingest again (any file; nothing is added twice)."
                 )
             with self._transaction():
-                self._copy(_COPY_ADDED[kind], conform(_read_mapped(path), EDGE_COLUMNS))
+                self._copy_edges(kind, conform(_read_mapped(path), EDGE_COLUMNS), None, added=True)
                 self._write("unmark_batch", id=bid)
             path.unlink()
             if not any(path.parent.iterdir()):
@@ -683,14 +704,15 @@ class LadybugStore(CypherStore):
             registered["WORKS_AT"] = distinct_pairs(works.filter(pc.is_in(works["b"], value_set=institutions)))
         return registered
 
-    def _copy_edges(self, kind: str, rows: pa.Table, reg) -> None:
-        """Copy edge pairs the graph lacks; a WORKS_AT pair is ``registered`` when ``reg`` holds it."""
+    def _copy_edges(self, kind: str, rows: pa.Table, reg, added: bool = False) -> None:
+        """Copy edge pairs into the stored table (the graph lacks them) or, ``added``, into KIND_ADDED;
+        a WORKS_AT pair is ``registered`` when ``reg`` holds it."""
         columns = EDGE_COLUMNS
         if kind == "WORKS_AT":
             reg_keys = _pair_key(reg) if reg is not None else pa.array([], pa.string())
             rows = rows.append_column("registered", pc.is_in(_pair_key(rows), value_set=reg_keys))
             columns = EDGE_COLUMNS + ["registered"]
-        self._copy(_COPY_REL[kind], conform(rows, columns))
+        self._copy((_COPY_ADDED if added else _COPY_REL)[kind], conform(rows, columns))
 
     def _recreate(self) -> None:
         """Delete the database files and create the empty schema again (after a failed first load)."""
@@ -751,7 +773,8 @@ class LadybugStore(CypherStore):
             ["id" if n == "claim_id" else n for n in new.column_names]), NODE_COLUMNS["claim"]))
         for rel, (_, col) in CLAIM_RELS.items():
             links = new.select(["claim_id", col])
-            self._copy(_COPY_REL[rel], links.filter(pc.is_valid(links[col])))
+            # into a graph that holds claims, links go to their _ADDED table (schema.ladybug.cypher)
+            self._copy((_COPY_REL if empty else _COPY_LINK_ADDED)[rel], links.filter(pc.is_valid(links[col])))
         new_claims = new.num_rows
         new = new.select([*_ENTITY_COLUMN.values(), "settled_at", "fund_amount", "total_amount"])
 
@@ -768,37 +791,14 @@ class LadybugStore(CypherStore):
                 known_inst = pc.or_(known_inst, pc.is_in(works["b"], value_set=more))
             registered["WORKS_AT"] = distinct_pairs(works.filter(known_inst))
 
-        # Browsing edges: copy pairs the graph lacks, add the new claims to the others.
-        for kind, (ta, tb, _, _) in EDGE_KINDS.items():
-            agg = aggregate_table(new, kind)
-            reg = registered.get(kind)
-            agg = _with_registered(agg, reg)
-            if agg.num_rows == 0:
-                continue
-            if empty:
-                # Nothing was stored before this load, so every pair is new: no string key per
-                # pair and no set tests against the fresh ids (at a city-year, tens of millions
-                # of pairs tested against three million ids, gigabytes the pool keeps).
-                is_old = keys = None
-                add = agg
-            else:
-                # only pairs of two entities that existed before this load can have an edge
-                both_old = pc.and_(pc.invert(pc.is_in(agg["a"], value_set=fresh[ta])),
-                                   pc.invert(pc.is_in(agg["b"], value_set=fresh[tb])))
-                have = self._stored_pairs(kind, agg.filter(both_old).select(["a", "b"]))
-                keys = _pair_key(agg)
-                is_old = pc.is_in(keys, value_set=have)
-                add = agg.filter(pc.invert(is_old))
-            self._copy_edges(kind, add, reg)
-            if is_old is not None:
-                # totals for stored edges are appended, not written in place (schema.ladybug.cypher)
-                old_rows = agg.filter(pc.and_(is_old, pc.greater(agg["claims"], 0)))
-                self._copy(_COPY_ADDED[kind], conform(old_rows, EDGE_COLUMNS))
-                if kind == "WORKS_AT" and reg is not None:
-                    # existing pairs the doctors file names get their registered flag
-                    flag = agg.filter(pc.and_(is_old, pc.is_in(keys, value_set=_pair_key(reg)))).select(["a", "b"])
-                    self._write_rows("register_works_at", flag)
-            del agg, add, keys, is_old
+        # Browsing edges: into an empty graph each pair is copied once; into a graph that holds
+        # claims, every pair's totals are appended to KIND_ADDED, stored edge or not (reads sum a
+        # pair's rows; compaction folds them in), so no pair is looked up and no table rewritten.
+        for kind in EDGE_KINDS:
+            agg = _with_registered(aggregate_table(new, kind), registered.get(kind))
+            if agg.num_rows:
+                self._copy_edges(kind, agg, registered.get(kind), added=not empty)
+            del agg
             pa.default_memory_pool().release_unused()  # one kind's tables back before the next's
         return int(new_claims)
 

@@ -1,0 +1,2 @@
+// Append a merging load's BY links (claim id, patient id).
+COPY BY_ADDED FROM $rows
