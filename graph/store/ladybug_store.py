@@ -2,9 +2,10 @@
 
 Loading is a bulk ``COPY`` from Arrow tables of only the rows the graph lacks, inside one
 transaction, so a load either lands whole or not at all and loading the same claims again adds
-nothing. A later load's totals for edges already stored are appended to their kind's
-``KIND_ADDED`` table, which reads sum with the stored edge and :meth:`LadybugStore.compact` folds in
-every few weeks of days (``queries/schema.ladybug.cypher`` says why).
+nothing. A load into a graph that already holds claims (a day's batch) appends what it adds to
+tables of their own: claim links to ``LINK_ADDED``, every pair's totals to ``KIND_ADDED``; the
+reads walk both (summing a pair's rows) and :meth:`LadybugStore.compact` folds them into the stored
+tables every few weeks of days (``queries/schema.ladybug.cypher`` says why).
 
 Several processes may open the same database: the writer (``ringtrace ingest``/``detect``) opens
 it read-write for the length of a load; the app opens it read-only. Should LadybugDB refuse an open because another process holds its lock, the open is
@@ -59,8 +60,9 @@ _COPY_REL = {"BY": "copy_by", "WITH_CARD": "copy_with_card", "AT": "copy_at", "P
 _ADD_EDGE = {"HOLDS": "add_holds", "TREATED": "add_treated", "VISITED": "add_visited",
              "USED_AT": "add_used_at", "WORKS_AT": "add_works_at"}
 _MERGE_REF = {"patient": "merge_patients", "doctor": "merge_doctors", "institution": "merge_institutions"}
-# A merging load appends its totals for edges already stored to KIND_ADDED (queries/schema.ladybug.cypher
-# says why); compaction reads them summed per pair, adds them in place and clears them.
+# A merging load appends claim links to LINK_ADDED and every pair's totals to KIND_ADDED
+# (queries/schema.ladybug.cypher says why); compaction copies the links, adds the totals summed per
+# pair to the stored edges (or copies them as new edges) and clears the added rows.
 _COPY_ADDED = {"HOLDS": "copy_holds_added", "TREATED": "copy_treated_added", "VISITED": "copy_visited_added",
                "USED_AT": "copy_used_at_added", "WORKS_AT": "copy_works_at_added"}
 _COPY_LINK_ADDED = {"BY": "copy_by_added", "WITH_CARD": "copy_with_card_added", "AT": "copy_at_added",
@@ -73,8 +75,9 @@ _ADDED = {"HOLDS": "added_holds", "TREATED": "added_treated", "VISITED": "added_
 _CLEAR_ADDED = {"HOLDS": "clear_holds_added", "TREATED": "clear_treated_added", "VISITED": "clear_visited_added",
                 "USED_AT": "clear_used_at_added", "WORKS_AT": "clear_works_at_added"}
 # Compaction of a kind once its added rows pass this share of the stored claims: a day adds about
-# one row per claim it touches, so a year's graph folds its days in about every three weeks (each
-# fold costs what adding in place cost every day before: 4-8 s a kind at 5M claims).
+# one row per claim, so a year's graph folds its days in about every three weeks (folding one
+# day's rows into the 5M-claim graph: 33.5 s for the nine kinds, 4.4 GiB; in place every day that
+# was the morning's largest cost).
 COMPACT_SHARE = 1 / 16
 # Reads that sum a pair's stored and added rows (their *.ladybug.cypher variants), and what a graph
 # written before the added tables existed answers them with (read-only: a writable open creates them).
@@ -465,9 +468,9 @@ class LadybugStore(CypherStore):
         kind that has any): a claim link is copied into its stored table; a pair's added totals,
         summed, are added to its stored edge in place, or copied as a new edge. Each kind commits
         on its own with its added rows cleared, so a stopped compaction leaves every row counted
-        once, in one table or the other. Folding rewrites every part of the kind's tables (4-8 s a
-        kind at 5M claims, 4.5 GiB at 15M), which is why a day's load appends instead and this
-        runs only every few weeks of days.
+        once, in one table or the other. Folding rewrites every part of the kind's tables (one
+        day's rows into the 5M-claim graph: 33.5 s for the nine kinds, 4.4 GiB), which is why a
+        day's load appends instead and this runs only every few weeks of days.
         """
         if self.read_only or self._in_tx or self._without_added:
             return []
