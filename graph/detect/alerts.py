@@ -134,15 +134,18 @@ def read_alerts(ws) -> dict | None:
 
 
 def format_alerts(alerts: list[dict], lang: str = "zh", top: int = 20) -> str:
-    """The alert list as lines for the terminal (Chinese by default)."""
+    """The alert list as lines for the terminal (Chinese by default: the pattern by its Chinese name)."""
+    from reports.patterns import pattern_name
+
     lines = []
     for a in alerts[:top]:
         ad = a["added"]
         if lang == "zh":
+            name = pattern_name(a["pattern"])
             if a["kind"] == "new":
-                head = f"新发现  {a['ring_id']}  {a['pattern']}  {a['people']} 人,{a['claims']} 笔结算,¥{a['fund_amount']:,.2f}"
+                head = f"新发现  {a['ring_id']}  {name}  {a['people']} 人,{a['claims']} 笔结算,¥{a['fund_amount']:,.2f}"
             else:
-                head = (f"扩大    {a['ring_id']}  {a['pattern']}  (原 {a['previous_ring_id']})新增 {ad['people']} 人,"
+                head = (f"扩大    {a['ring_id']}  {name}  (原 {a['previous_ring_id']})新增 {ad['people']} 人,"
                         f"{ad['claims']} 笔结算,¥{ad['fund']:+,.2f}")
             lines.append(f"{head}:{a['evidence_zh']}")
         else:

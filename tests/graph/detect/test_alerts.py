@@ -54,3 +54,18 @@ def test_no_previous_rings_and_no_rings():
     assert _matches(_rings(rng, 3, "N"), [], []) == [None, None, None]
     assert _matches([], [{"patient:P1"}], [{"c1"}]) == []
     assert [a["kind"] for a in compare(None, _rings(rng, 2, "N"))] == ["new", "new"]
+
+
+def test_the_chinese_alert_list_names_each_pattern_in_chinese():
+    from graph.detect.alerts import format_alerts
+    from reports.patterns import pattern_name
+
+    rng = np.random.default_rng(3)
+    old = _rings(rng, 3, "O")
+    grown = [Ring(r.ring_id.replace("O", "N"), r.score, r.pattern, {k: v + ["P999"] for k, v in r.members.items()},
+                  r.claim_ids + ["c999"], r.fund_amount + 1, r.first_seen, r.last_seen, r.evidence) for r in old]
+    alerts = compare(old, grown + _rings(np.random.default_rng(4), 1, "X", span=5000))
+    zh = format_alerts(alerts)
+    assert {a["kind"] for a in alerts} == {"new", "grew"}
+    assert "card_collection" not in zh and zh.count(pattern_name("card_collection")) == len(alerts)
+    assert "card_collection" in format_alerts(alerts, lang="en")

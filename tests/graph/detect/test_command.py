@@ -72,3 +72,43 @@ def test_format_rings_is_bilingual():
     r = Ring("R0001", 0.5, "community", {"patients": ["P1"]}, ["c1"], 1.0, "2024-01-01", "2024-01-01",
              [Evidence("一句话", "one sentence", ["c1"])])
     assert "一句话" in format_rings([r]) and "one sentence" in format_rings([r], lang="en")
+
+
+def _full_run_reasons() -> list[str]:
+    """Every reason text state.py and pipeline.py give for a full run: the string (or an
+    f-string's leading text, its detail stood in for) in each ``return …, "reason"`` and each
+    ``why = …`` / ``kept, why = …`` assignment."""
+    import ast
+    from pathlib import Path
+
+    import graph.detect.pipeline as pipeline
+    import graph.detect.state as state
+
+    def text(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.JoinedStr) and isinstance(node.values[0], ast.Constant):
+            return node.values[0].value + "x)" if node.values[0].value.endswith("(") else node.values[0].value + "x"
+        return None
+
+    out = []
+    for mod in (state, pipeline):
+        for node in ast.walk(ast.parse(Path(mod.__file__).read_text(encoding="utf-8"))):
+            values = []
+            if isinstance(node, ast.Return) and isinstance(node.value, ast.Tuple):
+                values = [node.value.elts[-1]]
+            if isinstance(node, ast.Assign) and any("why" in ast.unparse(t) for t in node.targets):
+                values = node.value.elts[-1:] if isinstance(node.value, ast.Tuple) else [node.value]
+            out += [t for t in map(text, values) if t]
+    return out
+
+
+def test_every_full_run_reason_is_said_in_chinese():
+    from graph.detect.command import format_run, why_zh
+
+    reasons = _full_run_reasons()
+    assert len(reasons) >= 10 and "no detection state kept yet (first run)" in reasons
+    for why in reasons:
+        zh = why_zh(why)
+        assert zh != why and not zh.startswith(why[:12]), why
+        assert format_run({"mode": "full", "why_full": why}) == f"全量计算:{zh}"
