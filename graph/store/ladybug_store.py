@@ -224,13 +224,13 @@ class LadybugStore(CypherStore):
         return types.get("settled_at") == "STRING"
 
     def _has_added_tables(self) -> bool:
-        """Whether the schema has the KIND_ADDED tables (a graph from before them answers reads without)."""
+        """Whether the schema has the _ADDED tables (a graph from before them answers reads without)."""
         try:
             res = self._con.execute("CALL SHOW_TABLES() RETURN name")
         except RuntimeError:
             return False
         try:
-            return "VISITED_ADDED" in {row[0] for row in res.get_all()}
+            return {"VISITED_ADDED", "BY_ADDED"} <= {row[0] for row in res.get_all()}
         finally:
             res.close()
 

@@ -401,7 +401,7 @@ def test_a_graph_from_before_the_added_tables_answers_reads_and_gets_them_when_o
     want, _ = _one_load(tmp_path / "want", city, args)
     with LadybugStore(tmp_path / "g") as s:
         s.load(city["claims"], **args)
-        for kind in ("HOLDS", "TREATED", "VISITED", "USED_AT", "WORKS_AT"):
+        for kind in ("HOLDS", "TREATED", "VISITED", "USED_AT", "WORKS_AT", "BY", "WITH_CARD", "AT", "PRESCRIBED_BY"):
             s._execute(f"DROP TABLE {kind}_ADDED", {})  # the schema an older ringtrace wrote
     with LadybugStore(tmp_path / "g", read_only=True) as s:
         assert s._without_added
