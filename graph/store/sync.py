@@ -40,12 +40,13 @@ def reference_version(kind: str, frame: pd.DataFrame) -> str:
     return f"ref:{kind}:{h.hexdigest()[:20]}"
 
 
-def reference_versions(ws: Workspace) -> dict[str, str]:
+def reference_versions(ws: Workspace, frames: dict | None = None) -> dict[str, str]:
     """:func:`reference_version` of each reference file the workspace has, each file version hashed once.
 
     Kept in ``.reference-versions.json`` by the file's size, modification time and inode (a
     reference file is replaced whole, never written in place), so a file replaced by a later
-    ingest is hashed again and an unchanged one is not read at all.
+    ingest is hashed again and an unchanged one is not read at all. The frames it had to read are
+    put into ``frames`` (when given), so a caller about to load them does not read them twice.
     """
     from ingest import analytic
 
@@ -64,6 +65,8 @@ def reference_versions(ws: Workspace) -> dict[str, str]:
         hit = cache.get(kind)
         if not (isinstance(hit, dict) and hit.get("stamp") == stamp):
             frame = analytic.read_reference(ws, kind)
+            if frames is not None:
+                frames[kind] = frame
             hit = {"stamp": stamp, "version": reference_version(kind, frame) if frame is not None and len(frame) else ""}
             cache[kind], fresh = hit, True
         if hit["version"]:
@@ -124,11 +127,12 @@ def sync_graph(ws: Workspace, store=None) -> int:
             store.rebuild()
         store.finish_pending()  # e.g. edge totals a stopped LadybugDB merging load left
         done = store.loaded_batches()
-        versions = reference_versions(ws)
+        read: dict = {}
+        versions = reference_versions(ws, frames=read)
         changed = [k for k in versions if versions[k] not in done]
         new = [b for b in analytic.batches(ws) if b not in done]
         # the files themselves only when something is to load (detect's sync after ingest: nothing)
-        refs = {k: analytic.read_reference(ws, k) for k in versions} if new or changed else {}
+        refs = {k: read[k] if k in read else analytic.read_reference(ws, k) for k in versions} if new or changed else {}
         added = 0
         for batch in new:
             settled = tuple(k for k in refs if k not in changed)
