@@ -882,16 +882,10 @@ def _drop_repeated_claims(files: list[Path], ids: pa.ChunkedArray) -> None:
             os.replace(f.with_suffix(".tmp"), f)
 
 
-def _write_arrow(path: Path, table: pa.Table, durable: bool = False) -> Path:
-    """``table`` as an uncompressed Arrow file at ``path`` (read back zero-copy by :func:`_read_mapped`).
-
-    ``durable``: on disk before this returns (a record in the database will point to it).
-    """
+def _write_arrow(path: Path, table: pa.Table) -> Path:
+    """``table`` as an uncompressed Arrow file at ``path`` (read back zero-copy by :func:`_read_mapped`)."""
     with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as out:
         out.write_table(table)
-    if durable:
-        with open(path, "rb") as fh:
-            os.fsync(fh.fileno())
     return path
 
 

@@ -361,7 +361,7 @@ def test_pending_totals_an_older_run_left_are_moved_to_the_added_tables_once(tmp
             kind = name[len("copy_"):-len("_added")].upper()
             folder = self.dir / ladybug_store.PENDING_DIR / "0123abcd"
             folder.mkdir(parents=True, exist_ok=True)
-            ladybug_store._write_arrow(folder / f"{kind}.arrow", table, durable=True)
+            ladybug_store._write_arrow(folder / f"{kind}.arrow", table)
             self._write("mark_batch", id=f"{PENDING_EDGES}0123abcd:{kind}")
             return
         copy(self, name, table)
