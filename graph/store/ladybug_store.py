@@ -201,7 +201,8 @@ class LadybugStore(CypherStore):
                 self._opened_on = sig
                 self.outdated = self._times_as_text()
                 self._without_added = not self._has_added_tables()
-                self._nothing_added = self._without_added or not self._any_added()
+                # a writable open counts them in ensure_schema, which always follows
+                self._nothing_added = self._without_added or (self.read_only and not self._any_added())
                 break
             except RuntimeError as e:
                 if not _busy(e) or time.monotonic() > deadline:
