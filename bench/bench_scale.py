@@ -243,11 +243,12 @@ def end_to_end(stages: dict) -> dict | None:
     return {"wall_s": round(wall, 2), "peak_gib": peak, "within_budget": wall <= BUDGET_S and peak <= BUDGET_GIB}
 
 
-def next_day_file(city: Path, out: Path) -> tuple[Path, int]:
-    """The city's last full settlement day again, one day later, with new claim ids, as ``out/day-DATE.csv``.
+def next_day_file(city: Path, out: Path, nth: int = 1) -> tuple[Path, int]:
+    """The city's last full settlement day again, ``nth`` days later, with new claim ids, as ``out/day-DATE.csv``.
 
     A full day holds more than half the median day's claims (the year's tail of late settlements
-    does not count).
+    does not count). Each later day (``nth`` 2, 3 ...) gets its own ids, so a workspace that has
+    had its first day gets a second one, not the first again (which would add nothing).
 
     >>> import tempfile, pandas as pd
     >>> d = Path(tempfile.mkdtemp()); (d / "input").mkdir()
@@ -259,6 +260,9 @@ def next_day_file(city: Path, out: Path) -> tuple[Path, int]:
     ('day-2025-01-01.csv', 2)
     >>> pd.read_csv(path, dtype=str, keep_default_na=False).values.tolist()
     [['DAYC3', '2025-01-01 09:30:00', '2024-12-30'], ['DAYC4', '2025-01-01 23:59:59', '']]
+    >>> path, n = next_day_file(d, d / "day", nth=2)
+    >>> path.name, pd.read_csv(path, dtype=str, keep_default_na=False).values.tolist()[0]
+    ('day-2025-01-02.csv', ['DAY2-C3', '2025-01-02 09:30:00', '2024-12-31'])
     """
     import pandas as pd
     import pyarrow as pa
@@ -287,11 +291,11 @@ def next_day_file(city: Path, out: Path) -> tuple[Path, int]:
     for col in ("settled_at", "admitted_on", "discharged_on"):
         if col not in day:
             continue
-        v = pd.to_datetime(day[col].replace("", None), errors="coerce") + pd.Timedelta(days=1)  # a stay moves with it
+        v = pd.to_datetime(day[col].replace("", None), errors="coerce") + pd.Timedelta(days=nth)  # a stay moves with it
         day[col] = v.dt.strftime("%Y-%m-%d %H:%M:%S" if col == "settled_at" else "%Y-%m-%d").fillna("")
-    day["claim_id"] = "DAY" + day["claim_id"].astype(str)
+    day["claim_id"] = ("DAY" if nth == 1 else f"DAY{nth}-") + day["claim_id"].astype(str)
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"day-{(pd.Timestamp(last) + pd.Timedelta(days=1)).date()}.csv"
+    path = out / f"day-{(pd.Timestamp(last) + pd.Timedelta(days=nth)).date()}.csv"
     day.to_csv(path, index=False)
     return path, len(day)
 
@@ -466,9 +470,13 @@ def bench_size(claims: int, args, work: Path) -> dict:
 
 
 def day_stages(city: Path, ws: Path, work: Path, label: str, rt: list[str], env: dict) -> dict:
-    """The next day on ``ws`` (see :func:`next_day_file`): ``ringtrace ingest DAY.csv``, then ``detect``."""
+    """The next day on ``ws`` (see :func:`next_day_file`): ``ringtrace ingest DAY.csv``, then ``detect``.
+
+    The day after the workspace's last: a workspace of one batch (the city-year) gets day 1, one
+    that has had n days gets day n + 1 (``--day-only`` on kept workspaces)."""
     logs = work / "logs"
-    day, n_day = next_day_file(city, work / f"day-{label}")
+    batches = json.loads((ws / "claims" / "_batches.json").read_text(encoding="utf-8"))["batches"]
+    day, n_day = next_day_file(city, work / f"day-{label}", nth=max(1, len(batches)))
     print(f"[{label}] next day: ingest {n_day:,} claims, detect ...", flush=True)
     out = {}
     r = run_stage(rt + ["--home", str(ws), "ingest", str(day), "--json", "--no-progress"],

@@ -39,7 +39,7 @@ from graph.store.arrow_frames import (
     EDGE_COLUMNS, aggregate_table, claims_table, coded_aggregate, conform, distinct_pairs, epoch_seconds,
     iso_text, reference_table, unique_ids,
 )
-from graph.store.anchored import ANCHOR, MAX_ANCHORS, split
+from graph.store.anchored import ANCHOR, split, worth_anchoring
 from graph.store.cypher_store import PENDING_EDGES, CypherStore, _conform
 from graph.store.frames import CLAIM_RELS, EDGE_KINDS, NODE_COLUMNS
 from queries.loader import Query, shared
@@ -159,6 +159,7 @@ class LadybugStore(CypherStore):
     engine = "ladybug"
     _without_added = False  # the schema lacks the _ADDED tables (written by an older ringtrace)
     _nothing_added = False  # they hold no rows: reads use the shared queries (see _q)
+    _sizes: dict[str, int] | None = None  # rows per node table, for anchored reads (see _node_rows)
 
     def __init__(self, path, read_only: bool = False, lock_wait: float = 30.0):
         self.dir = Path(path)
@@ -199,6 +200,7 @@ class LadybugStore(CypherStore):
                 self._db = ladybug.Database(str(file), read_only=read_only, buffer_pool_size=_buffer_pool())
                 self._con = ladybug.Connection(self._db)
                 self._opened_on = sig
+                self._sizes = None
                 self.outdated = self._times_as_text()
                 self._without_added = not self._has_added_tables()
                 # a writable open counts them in ensure_schema, which always follows
@@ -297,7 +299,7 @@ class LadybugStore(CypherStore):
             ids = params[part.anchor]
             if not ids:
                 continue  # matches nothing; as written it would still scan the whole table
-            if len(ids) > MAX_ANCHORS or (aggregates and len(ids) > 1):
+            if (aggregates and len(ids) > 1) or not worth_anchoring(len(ids), self._node_rows().get(part.label)):
                 pieces.append(self._arrow(part.text, {k: params[k] for k in part.list_params}))
                 continue
             shared = {k: params[k] for k in part.params if k != ANCHOR}
@@ -307,6 +309,20 @@ class LadybugStore(CypherStore):
             return pa.table({})
         # a column all nulls in one piece comes back typed null: promote to the others' type
         return pa.concat_tables(pieces, promote_options="permissive")
+
+    def _node_rows(self) -> dict[str, int]:
+        """Rows per node table (label -> count), counted once per open (30 ms at 15M claims):
+        what an anchored read weighs its lookups against. A load changes them; a stale count
+        only makes a read choose the slower of two plans, never a different answer."""
+        if self._sizes is None:
+            labels = {"claims": "Claim", "patients": "Patient", "cards": "Card", "doctors": "Doctor",
+                      "institutions": "Institution", "rings": "Ring"}
+            res = self._con.execute(shared("counts").text)
+            try:
+                self._sizes = {labels[what]: int(n or 0) for what, n in res.get_all() if what in labels}
+            finally:
+                res.close()
+        return self._sizes
 
     def _run_rows(self, query: Query, params: dict) -> list[dict]:
         return self._read(query, params).to_pylist()
@@ -366,6 +382,7 @@ class LadybugStore(CypherStore):
     def _copy(self, name: str, table: pa.Table) -> None:
         if table.num_rows:
             self._write(name, rows=_stored_times(table))
+            self._sizes = None  # nodes may have been added: count again on the next anchored read
             if name in _APPENDS:
                 self._nothing_added = False  # reads walk the _ADDED tables from now on
 

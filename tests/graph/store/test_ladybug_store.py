@@ -194,8 +194,13 @@ def test_reads_anchored_one_id_at_a_time_give_the_same_answers(tmp_path, city, m
 
     with LadybugStore(tmp_path / "g") as s:
         s.load(city["claims"], institutions=city["institutions"], doctors=city["doctors"], patients=city["patients"])
+        monkeypatch.setattr(ladybug_store, "worth_anchoring", lambda ids, rows: True)  # every id on its own
         per_id = answers(s)
-        monkeypatch.setattr(ladybug_store, "MAX_ANCHORS", 0)  # every part with its whole list
+        monkeypatch.setattr(ladybug_store, "worth_anchoring", lambda ids, rows: False)  # every part with its whole list
+        assert answers(s) == per_id
+        monkeypatch.setattr(ladybug_store, "worth_anchoring", anchored.worth_anchoring)  # by the tables' sizes
+        people = set(city["claims"]["patient_id"]) | set(city["patients"]["patient_id"])
+        assert s._node_rows()["Patient"] == len(people)
         assert answers(s) == per_id
         monkeypatch.setattr(ladybug_store, "_ANCHORED", {})  # the shared queries as written
         assert answers(s) == per_id
