@@ -28,6 +28,7 @@ import pandas as pd
 
 from graph.detect.candidate import Candidate, evidence, money
 from graph.detect.frame import log10_poisson_sf, log10_poisson_sf_array
+from graph.detect.groups import distinct_counts
 from graph.detect.local_pairs import staggered
 from graph.detect.memo import memo_for
 from graph.detect.projections import PairIndex, cooccurrence
@@ -124,11 +125,27 @@ def _community(f, members: np.ndarray, sync: float) -> list[Candidate]:
 
 
 def _meetings(f, members: np.ndarray, window: int = 240) -> np.ndarray:
-    """Rows where at least two members were at one institution within ``window`` minutes."""
+    """Rows where at least two members were at one institution within ``window`` minutes.
+
+    >>> import pandas as pd
+    >>> from graph.detect.frame import ClaimFrame
+    >>> c = pd.DataFrame({"claim_id": list("abcd"), "patient_id": ["P1", "P2", "P1", "P3"], "institution_id": ["H1", "H1", "H1", "H2"],
+    ...                   "settled_at": pd.to_datetime(["2024-01-01 09:00", "2024-01-01 10:00", "2024-01-02 09:00", "2024-01-01 09:00"]),
+    ...                   "total_amount": 1.0})
+    >>> f = ClaimFrame(c)
+    >>> sorted(f.claim_ids(_meetings(f, np.arange(3))))
+    ['a', 'b']
+    """
     rows = f.rows_of("patient", members)
-    d = pd.DataFrame({"row": rows, "i": f.institution[rows], "w": f.minute[rows] // window, "p": f.patient[rows]})
-    n = d.groupby(["i", "w"])["p"].transform("nunique").to_numpy()
-    return d.row.to_numpy()[n >= 2]
+    if len(rows) == 0:
+        return rows
+    # one int64 key per (institution, window) and a sort, not a pandas groupby-transform per
+    # community (a daily increment describes thousands of them: 1.0 s at 5M claims)
+    i, w = f.institution[rows].astype(np.int64), f.minute[rows].astype(np.int64) // window
+    i0, w0 = int(i.min()), int(w.min())
+    key = (i - i0) * (int(w.max()) - w0 + 1) + (w - w0)
+    keys, people = distinct_counts(key, f.patient[rows])
+    return rows[people[np.searchsorted(keys, key)] >= 2]
 
 
 def _distinct(x: np.ndarray) -> np.ndarray:

@@ -35,6 +35,16 @@ __all__ = ["climb", "detect"]
 
 def climb(f, seed: np.ndarray, delta: int = 120, rho: float = 0.5, min_page: int = 3, iters: int = 10):
     """Local search from ``seed`` patient codes: (users, pages DataFrame[key, i, day, centre])."""
+    users, keys, centres = _climb(f, seed, delta, rho, min_page, iters)
+    out = pd.DataFrame({"k": keys, "centre": centres})
+    span = f.place_day_span()
+    out["i"], out["day"] = out.k // span, out.k % span
+    return users, out
+
+
+def _climb(f, seed: np.ndarray, delta: int = 120, rho: float = 0.5, min_page: int = 3, iters: int = 10):
+    """:func:`climb` as arrays: (users, sorted page keys, their centre minutes). A daily increment
+    climbs thousands of seeds again; a DataFrame per climb was a tenth of it."""
     users = np.unique(seed)
     key = f.place_day()
     rows = f.rows_of("patient", users)
@@ -56,10 +66,7 @@ def climb(f, seed: np.ndarray, delta: int = 120, rho: float = 0.5, min_page: int
         if np.array_equal(new_users, users) and np.array_equal(new_keys, keys):
             break
         users, keys, centres = new_users, new_keys, new_centres
-    out = pd.DataFrame({"k": keys, "centre": centres})
-    span = int(f.day.max()) + 1 if f.n else 1
-    out["i"], out["day"] = out.k // span, out.k % span
-    return users, out
+    return users, keys, centres
 
 
 def _pages(k: np.ndarray, t: np.ndarray, u: np.ndarray, need: int) -> tuple[np.ndarray, np.ndarray]:
@@ -103,13 +110,18 @@ def detect(f, min_days: int = 3, min_size: int = 4, max_size: int = 150, delta: 
             pairs = f.cache["projection_all"] = projection(f)
     seeds = clusters(pairs[pairs.days >= min_days], min_size=min_size, max_size=max_size, weight="weight")
     memo = memo_for(f, "communities")
-    new_places = np.unique(f.place_day()[memo.new_rows]) if memo and memo.new_rows is not None else None
+    new_place = None  # per place-day key: was a new claim settled there (a lookup, not an isin per seed)
+    if memo and memo.new_rows is not None:
+        key = f.place_day()
+        k0 = int(key.min()) if len(key) else 0  # a claim without an institution has a negative key
+        new_place = np.zeros(int(key.max()) - k0 + 1 if len(key) else 1, dtype=bool)
+        new_place[key[memo.new_rows] - k0] = True
     out = []
     for seed in seeds:
         seed = np.asarray(seed)
         kept = None
         if memo:
-            touched = new_places is not None and bool(np.isin(f.place_day()[f.rows_of("patient", seed)], new_places).any())
+            touched = new_place is not None and bool(new_place[f.place_day()[f.rows_of("patient", seed)] - k0].any())
             kept = memo.get("patient", seed, extra=touched, space="copycatch")
         if kept is not None:
             found = [memo.decode(d) for d in kept]
@@ -122,18 +134,19 @@ def detect(f, min_days: int = 3, min_size: int = 4, max_size: int = 150, delta: 
 
 
 def _lockstep(f, seed, min_days, min_size, max_size, delta) -> list:
-    users, pages = climb(f, seed, delta=delta)
-    if len(users) < min_size or len(users) > max_size or len(pages) < min_days:
+    users, keys, centres = _climb(f, seed, delta=delta)
+    if len(users) < min_size or len(users) > max_size or len(keys) < min_days:
         return []
-    on = f.rows_at(pages.k.to_numpy())
+    on = f.rows_at(keys)
     on = on[np.isin(f.patient[on], users)]
-    centre = pages.set_index("k").centre.reindex(f.place_day()[on]).to_numpy()
+    centre = centres[np.searchsorted(keys, f.place_day()[on])]  # every row of ``on`` is at one of the pages
     rows = on[np.abs(f.minute[on] - centre) <= delta]
-    days = int(pages.day.nunique())
-    places = int(pages.i.nunique())
+    span = f.place_day_span()
+    days = len(np.unique(keys % span))
+    places = len(np.unique(keys // span))
     fund = float(f.fund[rows].sum())
-    ev = [evidence(f, f"步调一致(CopyCatch):{len(users)} 人在 {len(pages)} 个机构-日期中至少一半同时出现(±{delta // 60} 小时),涉及 {places} 家机构、{days} 天",
-                   f"lockstep (CopyCatch): {len(users)} people each present at ≥ half of {len(pages)} institution-days within ±{delta // 60} h of the group, {places} institutions, {days} days",
+    ev = [evidence(f, f"步调一致(CopyCatch):{len(users)} 人在 {len(keys)} 个机构-日期中至少一半同时出现(±{delta // 60} 小时),涉及 {places} 家机构、{days} 天",
+                   f"lockstep (CopyCatch): {len(users)} people each present at ≥ half of {len(keys)} institution-days within ±{delta // 60} h of the group, {places} institutions, {days} days",
                    rows, "synchrony"),
           evidence(f, f"统筹基金支付合计 {money(fund)} 元", f"fund paid {money(fund)} yuan in all", rows, "amount")]
     return [Candidate.from_rows(f, "community", "copycatch", rows, evidence=ev, strength=0.3, repeats=days)]

@@ -335,7 +335,7 @@ class ClaimFrame:
     def place_day(self) -> np.ndarray:
         """One int64 key per row for (institution, day), cached."""
         if "place_day" not in self.cache:
-            span = int(self.day.max()) + 1 if self.n else 1
+            span = self.place_day_span()
             d0 = int(self.day.min()) if self.n else 0
             key = self.institution.astype(np.int64) * span + self.day
             self.cache["place_day"] = key
@@ -345,6 +345,13 @@ class ClaimFrame:
             self.cache["place_day_order"] = order
             self.cache["place_day_sorted"] = key[order]
         return self.cache["place_day"]
+
+    def place_day_span(self) -> int:
+        """The day multiplier of :meth:`place_day` keys (key = institution * span + day), cached:
+        a climb per seed used to take the maximum of every row's day again (6 s a 15M-claim increment)."""
+        if "place_day_span" not in self.cache:
+            self.cache["place_day_span"] = int(self.day.max()) + 1 if self.n else 1
+        return self.cache["place_day_span"]
 
     def rows_of(self, kind: str, codes) -> np.ndarray:
         """Rows whose ``kind`` code (patient, card, institution, doctor) is one of ``codes``, ascending.
