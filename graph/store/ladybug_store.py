@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 
 from graph.store.arrow_frames import (
     EDGE_COLUMNS, aggregate_table, claims_table, coded_aggregate, conform, distinct_pairs, epoch_seconds,
-    iso_text, reference_table, unique_ids,
+    iso_text, named_by, reference_table, unique_ids,
 )
 from graph.store.anchored import ANCHOR, split, worth_anchoring
 from graph.store.cypher_store import PENDING_EDGES, CypherStore, _conform
@@ -474,9 +474,13 @@ class LadybugStore(CypherStore):
         # columns are gigabytes)
         box = [claims_table(claims)]
         del claims
-        refs = {"institution": reference_table("institutions", institutions),
-                "doctor": reference_table("doctors", doctors),
-                "patient": reference_table("patients", patients)}
+        frames = {"institutions": institutions, "doctors": doctors, "patients": patients}
+        for kind in settled:  # of a settled file only the rows about entities the claims name can apply
+            frames[kind] = named_by(kind, frames[kind], box[0], institutions_too="institutions" in settled)
+        refs = {"institution": reference_table("institutions", frames["institutions"]),
+                "doctor": reference_table("doctors", frames["doctors"]),
+                "patient": reference_table("patients", frames["patients"])}
+        del frames, institutions, doctors, patients
         settled_nodes = {_KIND_NODE[k] for k in settled}
         stored = dict.fromkeys(("claims", *_PLURAL.values(), "rings"), 0)
         stored.update({r["what"]: int(r["n"] or 0) for r in self._rows("counts")})

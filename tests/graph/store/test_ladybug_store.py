@@ -166,6 +166,34 @@ def test_scanning_stored_ids_gives_the_same_graph_as_looking_them_up(tmp_path, c
     assert got[0] == got[1]
 
 
+def test_a_settled_file_narrowed_to_the_claims_entities_loads_the_same(tmp_path, city, monkeypatch):
+    """Of a settled reference file a load converts only the rows about entities its claims name
+    (arrow_frames.named_by); entities it creates get the same properties and registered links
+    as from the whole file. The first load has no reference files, so the second creates
+    entities that need their rows."""
+    from graph.store import ladybug_store
+
+    from .test_contract import answers
+
+    c = city["claims"]
+    args = dict(institutions=city["institutions"], doctors=city["doctors"], patients=city["patients"])
+    early = c[c["patient_id"] < "P020"]
+    got = {}
+    for narrowed in (True, False):
+        if not narrowed:
+            monkeypatch.setattr(ladybug_store, "named_by", lambda kind, frame, claims, institutions_too=True: frame)
+        for settled in (("institutions", "doctors", "patients"), ("doctors", "patients")):
+            with LadybugStore(tmp_path / f"{narrowed}-{len(settled)}") as s:
+                s.load(early)
+                s.load(c, **args, settled=settled)
+                got[narrowed, settled] = (answers(s), s.counts(), s.neighbourhood("patient", "P030", hops=1))
+    for settled in (("institutions", "doctors", "patients"), ("doctors", "patients")):
+        assert got[True, settled] == got[False, settled]
+    # the rows mattered: a patient the second load created carries its reference name
+    node = next(n for n in got[True, settled][2].nodes if n.id == "P030")
+    assert node.props.get("name")
+
+
 def test_settled_reference_files_reach_only_new_entities(tmp_path, city):
     """A batch loaded with unchanged reference files gives the graph a full re-application gives."""
     from .test_contract import answers
@@ -177,11 +205,15 @@ def test_settled_reference_files_reach_only_new_entities(tmp_path, city):
         s.load(early, **args)
         s.load(c, **args)
         want, want_counts = answers(s), s.counts()
-    with LadybugStore(tmp_path / "settled") as s:
-        s.load(early, **args)
-        s.load(c, **args, settled=("institutions", "doctors", "patients"))
-        assert answers(s) == want and s.counts() == want_counts
-        with pytest.raises(ValueError, match="unknown reference kinds"):
+    # every file settled, or the institutions file changed (then doctors' rows are not narrowed
+    # to the institutions the claims name: arrow_frames.named_by)
+    for settled in (("institutions", "doctors", "patients"), ("doctors", "patients")):
+        with LadybugStore(tmp_path / ("settled-" + "-".join(settled))) as s:
+            s.load(early, **args)
+            s.load(c, **args, settled=settled)
+            assert answers(s) == want and s.counts() == want_counts
+    with pytest.raises(ValueError, match="unknown reference kinds"):
+        with LadybugStore(tmp_path / "wards") as s:
             s.load(c, settled=("wards",))
 
 
