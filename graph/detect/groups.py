@@ -35,3 +35,17 @@ def group_sums(by: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarr
     sums = np.zeros(len(keys), dtype=np.result_type(values.dtype, np.int64))
     np.add.at(sums, inverse.ravel(), values)
     return keys, sums
+
+
+def most_common(values: np.ndarray) -> tuple[int, int]:
+    """(the most frequent value, its count); among equally frequent values the one seen first:
+    ``value_counts()``'s first entry (pandas 3 orders ties by first appearance) without building a
+    Series per call (legit.assess runs it a few times per ring: 1.2 s of a 15M-claim increment).
+
+    >>> most_common(np.array([7, 3, 3, 7, 5]))
+    (7, 2)
+    """
+    keys, first, counts = np.unique(np.asarray(values), return_index=True, return_counts=True)
+    top = counts == counts.max()
+    i = np.flatnonzero(top)[np.argmin(first[top])]
+    return keys[i].item(), int(counts[i])

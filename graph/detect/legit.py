@@ -22,6 +22,7 @@ import pandas as pd
 
 from graph.detect.candidate import evidence
 from graph.detect.frame import INPATIENT, bucket_order
+from graph.detect.groups import distinct_counts, most_common
 
 __all__ = ["assess"]
 
@@ -42,6 +43,14 @@ def _holders(f, attr: str, code: int) -> np.ndarray:
     return order[start[code + 1]:start[code + 2]]
 
 
+def _checkup(f) -> np.ndarray:
+    """Per diagnosis code of the frame: is it a health check (CHECKUP_CODES), cached."""
+    if "checkup_codes" not in f.cache:
+        labels = pd.Series(f.labels["diagnosis"], dtype=object).astype(str)
+        f.cache["checkup_codes"] = labels.str.startswith(CHECKUP_CODES).to_numpy(dtype=bool)
+    return f.cache["checkup_codes"]
+
+
 def assess(f, patients: np.ndarray, rows: np.ndarray) -> tuple[float, list]:
     """(penalty, reasons) for a group of patient codes and its claim rows."""
     reasons = []
@@ -55,14 +64,14 @@ def assess(f, patients: np.ndarray, rows: np.ndarray) -> tuple[float, list]:
         codes = codes[codes >= 0]
         if len(codes) < 2:
             continue
-        vc = pd.Series(codes).value_counts()
+        top, top_n = most_common(codes)
         # by people or by claims: a nursing home's round may pick up a few other regulars on
         # the way, who are many people but few of the claims
-        who = _holders(f, attr, int(vc.index[0]))
+        who = _holders(f, attr, int(top))
         mine = np.isin(f.patient[rows], who)
-        share = max(vc.iloc[0] / n, float(mine.mean()))
-        if vc.iloc[0] >= 2 and share >= 0.5:
-            label = getattr(f, labels)[vc.index[0]]
+        share = max(top_n / n, float(mine.mean()))
+        if top_n >= 2 and share >= 0.5:
+            label = getattr(f, labels)[top]
             age = f.age(rows)
             old = np.isfinite(age).any() and np.nanmedian(age) >= 70
             if n >= 8 and old:
@@ -72,8 +81,8 @@ def assess(f, patients: np.ndarray, rows: np.ndarray) -> tuple[float, list]:
             else:
                 kind_zh, kind_en, p = "集体住址", "a shared residence", 0.5
             r = rows[mine]
-            reasons.append(evidence(f, f"{vc.iloc[0]} / {len(patients)} 人共用同一{zh}({label}),占 {mine.mean():.0%} 的结算:{kind_zh}",
-                                    f"{vc.iloc[0]} of {len(patients)} people share one {en} ({label}), {mine.mean():.0%} of the claims: {kind_en}",
+            reasons.append(evidence(f, f"{top_n} / {len(patients)} 人共用同一{zh}({label}),占 {mine.mean():.0%} 的结算:{kind_zh}",
+                                    f"{top_n} of {len(patients)} people share one {en} ({label}), {mine.mean():.0%} of the claims: {kind_en}",
                                     r, "legit"))
             penalty = max(penalty, p * min(1.0, share / 0.8))
             break
@@ -86,8 +95,7 @@ def assess(f, patients: np.ndarray, rows: np.ndarray) -> tuple[float, list]:
         penalty = max(penalty, 0.9)
     diag = f.diagnosis[rows]
     if (diag >= 0).any():
-        codes = pd.Series(f.labels["diagnosis"][diag[diag >= 0]]).astype(str)
-        if codes.str.startswith(CHECKUP_CODES).mean() >= 0.8:
+        if _checkup(f)[diag[diag >= 0]].mean() >= 0.8:
             reasons.append(evidence(f, "绝大多数结算为健康检查(Z00–Z02)", "nearly all claims are health checks (Z00–Z02)", rows, "legit"))
             penalty = max(penalty, 0.8)
     # 3. one doctor's regular outpatients with one chronic condition, each on their own day,
@@ -95,11 +103,11 @@ def assess(f, patients: np.ndarray, rows: np.ndarray) -> tuple[float, list]:
     docs = f.doctor[rows]
     outpatient = float((f.visit[rows] != INPATIENT).mean())
     if (docs >= 0).any() and len(rows) >= 10 and outpatient >= 0.8 and (diag >= 0).any():
-        vc = pd.Series(docs[docs >= 0]).value_counts()
-        top_diag = pd.Series(diag[diag >= 0]).value_counts().iloc[0] / len(rows)
-        per_day = pd.Series(f.patient[rows]).groupby(f.day[rows]).nunique()
-        if vc.iloc[0] / len(rows) >= 0.9 and top_diag >= 0.6 and per_day.median() <= 2 and len(per_day) >= 10:
-            doc = f.labels["doctor"][vc.index[0]]
+        top_doc, top_doc_n = most_common(docs[docs >= 0])
+        top_diag = most_common(diag[diag >= 0])[1] / len(rows)
+        per_day = pd.Series(distinct_counts(f.day[rows], f.patient[rows])[1])  # people per day
+        if top_doc_n / len(rows) >= 0.9 and top_diag >= 0.6 and per_day.median() <= 2 and len(per_day) >= 10:
+            doc = f.labels["doctor"][top_doc]
             reasons.append(evidence(f, f"均为医师 {doc} 的慢病复诊患者,各自在不同日期就诊(每天中位数 {per_day.median():.0f} 人)",
                                     f"all chronic patients of doctor {doc}, each coming on their own day (median {per_day.median():.0f} a day)",
                                     rows, "legit"))
