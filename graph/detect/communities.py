@@ -28,7 +28,7 @@ import pandas as pd
 
 from graph.detect.candidate import Candidate, evidence, money
 from graph.detect.frame import log10_poisson_sf, log10_poisson_sf_array
-from graph.detect.groups import distinct_counts
+from graph.detect.groups import distinct_counts, most_common
 from graph.detect.local_pairs import staggered
 from graph.detect.memo import memo_for
 from graph.detect.projections import PairIndex, cooccurrence
@@ -237,8 +237,7 @@ def shared_identifiers(f, min_shared: int = 6) -> list[Candidate]:
             if not sel.any():
                 continue
             part_node, part_p = mnode[sel], mp[sel]
-            top = pd.Series(part_node).value_counts()
-            node, n = int(top.index[0]), int(top.iloc[0])
+            node, n = most_common(part_node)
             if n < 2:
                 continue
             label = f.p_phone_label[node] if kind == PHONE else f.p_address_label[node]

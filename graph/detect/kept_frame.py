@@ -178,8 +178,7 @@ def extend(rows: dict, labels: dict, new_claims, institutions=None, doctors=None
             # block copies between the insertion points: 0.02 s a column at 5M claims, against
             # 0.1 s for a gather through the merged order
             out[name] = np.insert(rows[name], at, getattr(nf, name))
-    both = pa.chunked_array(list(old_ids.chunks) + list(new_ids.chunks), type=old_ids.type)
-    out["claim_id"] = both.take(pa.array(order)) if nf.n else old_ids
+    out["claim_id"] = _interleave(old_ids, new_ids, at, order) if nf.n else old_ids
     if patient_ref is not None:
         patient_ref = _extend_patients(patient_ref, merges["patient"], merges["card"], patients)
     f = ClaimFrame.from_rows(out, out_labels, institutions=institutions, doctors=doctors, patients=patients,
@@ -187,6 +186,33 @@ def extend(rows: dict, labels: dict, new_claims, institutions=None, doctors=None
     # how the kept codes moved (None: they did not), for state kept by code (graph.detect.memo)
     f.cache["code_moves"] = {kind: (merges[kind][1], len(labels[kind])) for kind in CODED}
     return f, order >= n_old
+
+
+_SLICE_RUNS = 64  # runs of new rows up to which the ids are joined as slices (see _interleave)
+
+
+def _interleave(old: pa.ChunkedArray, new: pa.ChunkedArray, at: np.ndarray, order: np.ndarray) -> pa.ChunkedArray:
+    """``old`` with ``new[i]`` inserted before ``old[at[i]]``, as slices when the new rows come
+    in a few runs (a day's claims all settle after the kept ones: one run); a gather through
+    ``order`` otherwise. Gathering a city-year's 15M ids took 1.3 s of an increment.
+
+    >>> o, n = pa.chunked_array([["a", "b", "c"]]), pa.chunked_array([["x", "y", "z"]])
+    >>> at = np.array([1, 1, 3]); order = np.insert(np.arange(3), at, 3 + np.arange(3))
+    >>> _interleave(o, n, at, order).to_pylist()
+    ['a', 'x', 'y', 'b', 'c', 'z']
+    """
+    starts = np.flatnonzero(np.r_[True, at[1:] != at[:-1]]) if len(at) else np.array([], dtype=np.int64)
+    if len(starts) > _SLICE_RUNS or (len(at) > 1 and bool((np.diff(at) < 0).any())):
+        both = pa.chunked_array(list(old.chunks) + list(new.chunks), type=old.type)
+        return both.take(pa.array(order))
+    pieces, prev = [], 0
+    for g, first in enumerate(starts):
+        end = starts[g + 1] if g + 1 < len(starts) else len(at)
+        a = int(at[first])
+        pieces += [old.slice(prev, a - prev), new.slice(int(first), int(end - first))]
+        prev = a
+    pieces.append(old.slice(prev))
+    return pa.chunked_array([c for p in pieces for c in p.chunks if len(c)], type=old.type)
 
 
 def _chunked(values) -> pa.ChunkedArray:

@@ -60,8 +60,10 @@ def _assert_same_frame(got: ClaimFrame, want: ClaimFrame) -> None:
         assert np.array_equal(getattr(got, name), getattr(want, name), equal_nan=name in ("p_lat", "p_lon")), name
 
 
+@pytest.mark.parametrize("slice_runs", [0, 10**6])  # the ids gathered, or joined as slices
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_kept_rows_plus_a_new_batch_equal_a_full_build(seed):
+def test_kept_rows_plus_a_new_batch_equal_a_full_build(seed, slice_runs, monkeypatch):
+    monkeypatch.setattr(kept_frame, "_SLICE_RUNS", slice_runs)
     claims = _claims(1500, seed)
     rng = np.random.default_rng(seed + 100)
     # the new batch: the last day's claims and late claims for old days, scattered in time
