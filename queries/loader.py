@@ -6,7 +6,8 @@ read and :meth:`Query.check` refuses a call whose parameters differ, naming file
 
 Where dialects differ, an engine variant ``NAME.ENGINE.cypher`` (engines: ``ladybug``,
 ``bolt``) is preferred over the shared ``NAME.cypher``. A file may hold several statements
-separated by ``;`` at line ends (schema scripts); :attr:`Query.statements` lists them.
+separated by ``;`` at line ends (the scripts named in :data:`SCRIPTS`); :attr:`Query.statements`
+lists them.
 
 >>> q = load("existing_claims", "ladybug")
 >>> q.params
@@ -28,10 +29,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["ENGINES", "QUERY_DIR", "Query", "QueryError", "load", "shared", "names", "files"]
+__all__ = ["ENGINES", "SCRIPTS", "QUERY_DIR", "Query", "QueryError", "load", "shared", "names", "files"]
 
 QUERY_DIR = Path(__file__).resolve().parent
 ENGINES: tuple[str, ...] = ("ladybug", "bolt")
+# queries whose files may hold several statements, run one by one: the schema, and LadybugDB's
+# ring replacement (drop the ring tables, made again from the schema)
+SCRIPTS = frozenset({"schema", "delete_rings"})
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 # Signs that text was pasted into the query instead of passed as a parameter.

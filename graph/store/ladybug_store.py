@@ -23,6 +23,7 @@ long-lived reader (the app's cached store) therefore always answers from the new
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -105,6 +106,8 @@ _STORED_PAIRS = {"HOLDS": "stored_holds_pairs", "TREATED": "stored_treated_pairs
 _COPY_RING_LINK = {"patient": "copy_ring_patients", "card": "copy_ring_cards", "doctor": "copy_ring_doctors",
                    "institution": "copy_ring_institutions", "claim": "copy_ring_claims"}
 _ENTITY_COLUMN = {"patient": "patient_id", "card": "card_id", "doctor": "doctor_id", "institution": "institution_id"}
+# the schema statements that make the ring tables again after delete_rings.ladybug.cypher drops them
+_RING_TABLE = re.compile(r"CREATE (?:NODE|REL) TABLE IF NOT EXISTS (?:Ring|INVOLVES|INCLUDES)\(")
 _KIND_NODE = {"patients": "patient", "doctors": "doctor", "institutions": "institution"}
 # Reads starting from lists of entity ids, run one primary-key lookup per id (see
 # graph.store.anchored): name -> whether the query aggregates over a part's ids (then only a
@@ -147,9 +150,17 @@ def _busy(e: Exception) -> bool:
     """Another process holds the file for a moment (a lock, or a checkpoint being written).
 
     LadybugDB raises plain RuntimeError with no error code, so its text is all there is to go on.
+
+    >>> _busy(RuntimeError("Storage exception: Checksum verification failed, the WAL file is corrupted."))
+    True
+    >>> _busy(RuntimeError("Binder exception: Table Ring does not exist."))
+    False
     """
     text = str(e).lower()
-    return "lock" in text or "checkpoint" in text or "recovery" in text
+    # a read-only open that catches the writer's log half written finds its checksum wrong
+    # ("the WAL file is corrupted"); the writer finishes it a moment later (seen once in
+    # test_readers_open_while_a_writer_loads). A log truly left broken still fails after lock_wait.
+    return "lock" in text or "checkpoint" in text or "recovery" in text or "wal file is corrupted" in text
 
 
 class LadybugStore(CypherStore):
@@ -424,8 +435,12 @@ class LadybugStore(CypherStore):
         """Replace the stored rings with these, linked to their member entities and claims, atomically.
 
         As the shared :meth:`CypherStore.store_rings`, but with bulk COPY: there UNWIND … MATCH
-        … CREATE took minutes for the tens of thousands of ring claims of a city. Members and
-        claims the graph lacks are left out, as the shared queries' MATCH leaves them out.
+        … CREATE took minutes for the tens of thousands of ring claims of a city. The old rings
+        go by dropping their tables (``delete_rings.ladybug.cypher``). Members and claims the
+        graph lacks are left out, as the shared queries' MATCH leaves them out: the links are
+        copied as they are first (detection syncs the graph before it stores, so every id is
+        there), and only when a COPY finds an id missing, which rolls the whole replacement
+        back, are the ids checked (looking up a city's ring claims took 8.4 s at 15M claims).
         """
         ring_rows, members, claims = self._ring_rows(rings)
         table = pa.table({
@@ -442,12 +457,32 @@ class LadybugStore(CypherStore):
                  for t, rows in members.items()}
         links["claim"] = pa.table({"ring": pa.array([r["ring"] for r in claims], pa.string()),
                                    "id": pa.array([r["id"] for r in claims], pa.string())})
+        if not self._in_tx:
+            try:
+                self._replace_rings(table, links, checked=False)
+                return
+            except StoreError as e:
+                if "Unable to find primary key" not in str(e):
+                    raise
+                # LadybugDB 0.22 crashed copying into ring tables made again on the connection
+                # whose drop was just rolled back: the retry gets a fresh database handle
+                self.close()
+                self._open()
+        self._replace_rings(table, links, checked=True)
+
+    def _replace_rings(self, table: pa.Table, links: dict, checked: bool) -> None:
+        rings_schema = [st for st in self._q("schema").statements if _RING_TABLE.search(st)]
         with self._transaction():
-            self._write("delete_rings")
+            for stmt in self._q("delete_rings").statements:
+                self._execute(stmt, {})
+            for stmt in rings_schema:
+                self._execute(stmt, {})
             self._copy("copy_rings", table)
             for t, link in links.items():
-                known = self._stored_ids(t, unique_ids(link["id"]), stored=1)
-                self._copy(_COPY_RING_LINK[t], link.filter(pc.is_in(link["id"], value_set=known)))
+                if checked:
+                    known = self._stored_ids(t, unique_ids(link["id"]), stored=1)
+                    link = link.filter(pc.is_in(link["id"], value_set=known))
+                self._copy(_COPY_RING_LINK[t], link)
 
     def _write_table(self, name: str, table: pa.Table) -> None:
         """Run a ``LOAD FROM $rows`` update with the table's columns as ``k_<column>``."""

@@ -233,6 +233,21 @@ def test_rings_are_stored_and_replaced(loaded_store):
     assert loaded_store.counts()["rings"] == 0
 
 
+def test_rings_naming_ids_the_graph_lacks_keep_the_rest(loaded_store):
+    """A ring read from a file may name a member or claim the graph lacks: those links are left
+    out and the ring is stored with the rest (LadybugDB finds them missing on a first copy and
+    checks the ids on a second); storing the same rings again replaces them."""
+    ring = Ring(ring_id="R0001", score=0.9, pattern="card_collection",
+                members={"patients": ["P001", "P-nobody"], "cards": ["K001"], "doctors": [], "institutions": ["H6"]},
+                claim_ids=["R000", "no-such-claim"], fund_amount=1.0, first_seen="2024-06-01", last_seen="2024-06-01",
+                evidence=[], roles={})
+    for _ in range(2):
+        loaded_store.store_rings([ring])
+        assert loaded_store.counts()["rings"] == 1
+        assert loaded_store.ring_members("R0001") == ["H6", "K001", "P001"]
+    loaded_store.store_rings([])
+
+
 _KILLED_LOAD = """
 import sys, time, pandas as pd
 sys.path.insert(0, {root!r})

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 
+import pyarrow as pa
 import pytest
 
 from graph.store.ladybug_store import LadybugStore
@@ -450,3 +451,41 @@ def test_a_graph_from_before_the_added_tables_answers_reads_and_gets_them_when_o
     with LadybugStore(tmp_path / "g") as s:
         assert not s._without_added and _added_rows(s) == dict.fromkeys(_added_rows(s), 0)
         assert answers(s) == want
+
+
+def test_a_failed_ring_replacement_keeps_the_rings_before_it(tmp_path, city, monkeypatch):
+    """Rings are replaced by dropping their tables and copying the new ones in one transaction:
+    a failure after the drop leaves the previous rings, links included."""
+    from graph.detect.ring import Ring
+
+    def ring(rid, patients):
+        return Ring(ring_id=rid, score=0.5, pattern="card_collection",
+                    members={"patients": patients, "cards": [], "doctors": [], "institutions": []},
+                    claim_ids=[], fund_amount=0.0, first_seen="", last_seen="", evidence=[], roles={})
+
+    with LadybugStore(tmp_path / "g") as s:
+        s.load(city["claims"], patients=city["patients"])
+        s.store_rings([ring("R0001", ["P001", "P002"])])
+        real = LadybugStore._copy
+
+        def failing(self, name, table):
+            if name == "copy_ring_patients":
+                raise StoreError("disk full")
+            return real(self, name, table)
+
+        monkeypatch.setattr(LadybugStore, "_copy", failing)
+        with pytest.raises(StoreError, match="disk full"):
+            s.store_rings([ring("R0009", ["P003"])])
+        monkeypatch.setattr(LadybugStore, "_copy", real)
+        assert s.counts()["rings"] == 1 and s.ring_members("R0001") == ["P001", "P002"]
+        # a COPY that LadybugDB itself refuses (an id it lacks, links unchecked) rolls the drop back too
+        bad = {"patient": pa.table({"ring": ["R0008"], "id": ["P-nobody"], "role": ["member"]})}
+        rings = pa.table({"id": ["R0008"], "score": [0.1], "pattern": ["x"], "fund_amount": [0.0],
+                          "first_seen": [""], "last_seen": [""]})
+        with pytest.raises(StoreError, match="Unable to find primary key"):
+            s._replace_rings(rings, bad, checked=False)
+        s.close()
+        s._open()
+        assert s.counts()["rings"] == 1 and s.ring_members("R0001") == ["P001", "P002"]
+        s.store_rings([ring("R0002", ["P003"])])
+        assert s.counts()["rings"] == 1 and s.ring_members("R0002") == ["P003"]
