@@ -44,6 +44,43 @@ def test_readers_open_while_a_writer_loads(tmp_path, city):
         assert reader.counts()["claims"] == len(city["claims"])
 
 
+_RING_WRITER = """
+import sys, time
+sys.path[:0] = [{root!r}]
+from graph.store.ladybug_store import LadybugStore
+from graph.detect.ring import Ring
+
+def ring(rid, patients):
+    return Ring(ring_id=rid, score=0.5, pattern="card_collection",
+                members={{"patients": patients, "cards": [], "doctors": [], "institutions": []}},
+                claim_ids=[], fund_amount=0.0, first_seen="", last_seen="", evidence=[], roles={{}})
+
+for k in range(12):
+    with LadybugStore({path!r}) as s:
+        s.store_rings([ring(f"R{{k:04d}}", ["P001", "P002"]), ring("RX", ["P003"])])
+    time.sleep(0.2)
+print("writer done", flush=True)
+"""
+
+
+def test_a_reader_kept_open_follows_ring_replacements(tmp_path, city):
+    """Each detection drops and makes again the ring tables (store_rings); the app keeps its
+    read-only store open across those runs and must keep answering, then see the new rings."""
+    path = tmp_path / "graph"
+    with LadybugStore(path) as s:
+        s.load(city["claims"], patients=city["patients"])
+    writer = subprocess.Popen([sys.executable, "-c", _RING_WRITER.format(root=os.getcwd(), path=str(path))],
+                              stdout=subprocess.PIPE, text=True)
+    seen = set()
+    with LadybugStore(path, read_only=True, lock_wait=20) as reader:
+        while writer.poll() is None:
+            seen.add((reader.counts()["rings"], tuple(reader.ring_members("RX"))))
+            time.sleep(0.05)
+        assert writer.returncode == 0 and "writer done" in writer.stdout.read()
+        assert seen <= {(0, ()), (2, ("P003",))}, seen
+        assert reader.counts()["rings"] == 2 and reader.ring_members("R0011") == ["P001", "P002"]
+
+
 def test_a_read_only_store_refuses_to_load(tmp_path, city):
     with LadybugStore(tmp_path / "g", read_only=True) as s:  # an empty workspace reads as empty
         assert s.counts()["claims"] == 0
