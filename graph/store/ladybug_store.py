@@ -468,10 +468,13 @@ class LadybugStore(CypherStore):
                 # whose drop was just rolled back: the retry gets a fresh database handle
                 self.close()
                 self._open()
+                self.ensure_schema()  # as a writable open does
         self._replace_rings(table, links, checked=True)
 
     def _replace_rings(self, table: pa.Table, links: dict, checked: bool) -> None:
         rings_schema = [st for st in self._q("schema").statements if _RING_TABLE.search(st)]
+        if len(rings_schema) != 3:  # the drop below must be followed by all three
+            raise StoreError("schema.ladybug.cypher lacks a CREATE ... TABLE IF NOT EXISTS for Ring, INVOLVES or INCLUDES")
         with self._transaction():
             for stmt in self._q("delete_rings").statements:
                 self._execute(stmt, {})
