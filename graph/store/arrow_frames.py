@@ -199,13 +199,12 @@ def named_by(kind: str, frame, claims: pa.Table | None, institutions_too: bool =
     key = REFERENCE_COLUMNS[kind][0]
     # columns the reference file and the claims share, by name
     shared = [key] + {"patients": ["card_id"], "doctors": ["institution_id"]}.get(kind, [])
+    text = {col: frame[col].astype("string").str.strip() for col in shared if col in frame.columns}
     hit = pd.Series(False, index=frame.index)
-    for col in shared:
-        if col not in frame.columns or col not in claims.column_names:
-            continue
-        named = set(unique_ids(claims[col]).to_pylist())
-        hit |= frame[col].astype("string").str.strip().isin(named).fillna(False).astype(bool)
-    ids = frame[key].astype("string").str.strip()
+    for col, values in text.items():
+        if col in claims.column_names:
+            hit |= values.isin(set(unique_ids(claims[col]).to_pylist())).fillna(False).astype(bool)
+    ids = text[key]
     return frame[ids.isin(set(ids[hit].dropna())).fillna(False).astype(bool)]
 
 

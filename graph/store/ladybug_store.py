@@ -328,11 +328,7 @@ class LadybugStore(CypherStore):
         if self._sizes is None:
             labels = {"claims": "Claim", "patients": "Patient", "cards": "Card", "doctors": "Doctor",
                       "institutions": "Institution", "rings": "Ring"}
-            res = self._con.execute(shared("counts").text)
-            try:
-                self._sizes = {labels[what]: int(n or 0) for what, n in res.get_all() if what in labels}
-            finally:
-                res.close()
+            self._sizes = {labels[r["what"]]: int(r["n"] or 0) for r in self._rows("counts") if r["what"] in labels}
         return self._sizes
 
     def _run_rows(self, query: Query, params: dict) -> list[dict]:
