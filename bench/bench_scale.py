@@ -475,8 +475,10 @@ def day_stages(city: Path, ws: Path, work: Path, label: str, rt: list[str], env:
     The day after the workspace's last: a workspace of one batch (the city-year) gets day 1, one
     that has had n days gets day n + 1 (``--day-only`` on kept workspaces)."""
     logs = work / "logs"
-    batches = json.loads((ws / "claims" / "_batches.json").read_text(encoding="utf-8"))["batches"]
-    day, n_day = next_day_file(city, work / f"day-{label}", nth=max(1, len(batches)))
+    from ingest.analytic import batches
+    from ringtrace.workspace import Workspace
+
+    day, n_day = next_day_file(city, work / f"day-{label}", nth=max(1, len(batches(Workspace(ws)))))
     print(f"[{label}] next day: ingest {n_day:,} claims, detect ...", flush=True)
     out = {}
     r = run_stage(rt + ["--home", str(ws), "ingest", str(day), "--json", "--no-progress"],
